@@ -1,0 +1,2 @@
+//! Backpropagation: the lecture's derivation by hand, a scalar autograd and a tensor tape.
+#![forbid(unsafe_code)]

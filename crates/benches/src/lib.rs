@@ -1,0 +1,2 @@
+//! Criterion benchmarks and the PyTorch comparison.
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! Course tooling: the book, its figures and the labs.
+#![forbid(unsafe_code)]
