@@ -1,2 +1,0 @@
-//! Course tooling: the book, its figures and the labs.
-#![forbid(unsafe_code)]
