@@ -54,4 +54,23 @@ pub enum LossError {
         /// The valid range, in words (`"a finite number > 0"`).
         expected: &'static str,
     },
+    /// The buffer passed to [`Loss::gradient_into`](crate::Loss::gradient_into)
+    /// does not have the prediction's shape.
+    #[error(
+        "gradient buffer has shape {grad:?} but the prediction has shape {pred:?}; they must match"
+    )]
+    GradientShape {
+        /// Shape of the buffer, `(rows, cols)`.
+        grad: (usize, usize),
+        /// Shape of the prediction, `(n, k)`.
+        pred: (usize, usize),
+    },
+    /// A loss name that [`LossKind`](crate::LossKind) does not know.
+    #[error("unknown loss {name:?}; known losses: {}", .known.join(", "))]
+    UnknownLoss {
+        /// The name that was asked for.
+        name: String,
+        /// Every name that would have been accepted.
+        known: &'static [&'static str],
+    },
 }

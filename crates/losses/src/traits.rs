@@ -40,4 +40,32 @@ pub trait Loss {
         self.gradient_into(pred, target, grad.view_mut())?;
         Ok(grad)
     }
+
+    /// The value, with the gradient written into `grad`: what one training
+    /// step needs.
+    ///
+    /// The provided version simply calls [`gradient_into`](Self::gradient_into)
+    /// and [`value`](Self::value). A loss whose value and gradient share work
+    /// (softmax in [`CrossEntropyWithLogits`](crate::CrossEntropyWithLogits))
+    /// overrides it to do that work once.
+    fn value_and_gradient_into(
+        &self,
+        pred: ArrayView2<'_, f64>,
+        target: ArrayView2<'_, f64>,
+        grad: ArrayViewMut2<'_, f64>,
+    ) -> Result<f64, LossError> {
+        self.gradient_into(pred, target, grad)?;
+        self.value(pred, target)
+    }
+
+    /// The value and the gradient as a new array.
+    fn value_and_gradient(
+        &self,
+        pred: ArrayView2<'_, f64>,
+        target: ArrayView2<'_, f64>,
+    ) -> Result<(f64, Array2<f64>), LossError> {
+        let mut grad = Array2::zeros(pred.raw_dim());
+        let value = self.value_and_gradient_into(pred, target, grad.view_mut())?;
+        Ok((value, grad))
+    }
 }
