@@ -13,6 +13,7 @@ use crate::Activation;
 /// equals $1 - \sigma(x)$: it gives the probability of the other class. See
 /// [`sigmoid_as_written_in_lecture`] and the test
 /// `lecture_sigmoid_is_one_minus_sigma`.
+#[inline]
 pub fn sigmoid(x: f64) -> f64 {
     if x >= 0.0 {
         1.0 / (1.0 + (-x).exp())
@@ -24,6 +25,7 @@ pub fn sigmoid(x: f64) -> f64 {
 
 /// The lecture's formula taken literally, $\dfrac{1}{1 + e^{x}}$ — kept only
 /// to show that it is $1 - \sigma(x) = \sigma(-x)$, not the sigmoid.
+#[inline]
 pub fn sigmoid_as_written_in_lecture(x: f64) -> f64 {
     sigmoid(-x)
 }
@@ -32,26 +34,43 @@ pub fn sigmoid_as_written_in_lecture(x: f64) -> f64 {
 ///
 /// $$\sigma(x) = \frac{1}{1 + e^{-x}}, \qquad \sigma'(x) = \sigma(x)\,(1 - \sigma(x)).$$
 ///
-/// Values lie in $(0, 1)$, which suits a probability. The lecture's caveats:
-/// gradients vanish for large $|x|$ ($\sigma'(x) \le \tfrac14$ and
-/// $\sigma'(\pm 10) \approx 4.5 \cdot 10^{-5}$), and the mean is not at 0.
+/// Values lie in $(0, 1)$, which suits a probability (the lecture puts it on
+/// the output layer for binary classification). The lecture's caveats:
+///
+/// - **gradients vanish** for large $|x|$: $\sigma'(x) \le \tfrac14$ (the
+///   maximum, at 0), and $\sigma'(\pm 10) \approx 4.5 \cdot 10^{-5}$; through
+///   $L$ layers the chain rule multiplies $L$ such factors;
+/// - **the mean is not at 0**: every output is positive, so the next layer's
+///   inputs are all of one sign (compare [`Tanh`](crate::Tanh)).
+///
+/// The derivative reuses the value, $\sigma' = \sigma(1 - \sigma)$, so
+/// backprop needs no second exponential.
+///
+/// **Исправление (correction 1)**: the lecture's $\frac{1}{1 + e^{x}}$ is
+/// $1 - \sigma(x)$; see [`sigmoid`].
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Sigmoid;
 
+// ANCHOR: sigmoid
 impl Activation for Sigmoid {
+    #[inline]
     fn name(&self) -> &'static str {
         "sigmoid"
     }
 
+    #[inline]
     fn forward(&self, x: f64) -> f64 {
         sigmoid(x)
     }
 
+    /// $\sigma'(x) = \sigma(x)\,(1 - \sigma(x))$
+    #[inline]
     fn derivative(&self, x: f64) -> f64 {
         let s = sigmoid(x);
         s * (1.0 - s)
     }
 }
+// ANCHOR_END: sigmoid
 
 #[cfg(test)]
 mod tests {
