@@ -20,7 +20,10 @@ use crate::{Activation, ActivationError, error::finite_alpha};
 /// `kink_follows_pytorch`.
 ///
 /// Any finite $\alpha$ is accepted, as in PyTorch (a negative one makes the
-/// function non-monotonic, $\alpha = 1$ makes it the identity).
+/// function non-monotonic, $\alpha = 1$ makes it the identity). With
+/// $|\alpha| > 1$, $\alpha x$ overflows to $\pm\infty$ once
+/// $|x| > $ `f64::MAX` $/ |\alpha|$ — the true value is beyond `f64` — so the
+/// crate's "finite for every finite input" holds for $|\alpha| \le 1$.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LeakyRelu {
     // crate-visible so that `ActivationKind` can rebuild it without re-checking

@@ -13,7 +13,7 @@
 //! |---|---|---|
 //! | сигмоида | [`Sigmoid`] | $\sigma(x)(1 - \sigma(x))$ |
 //! | гиперболический тангенс | [`Tanh`] | $1 - \tanh^2 x$ |
-//! | ReLU | [`Relu`] | $[x > 0]$ |
+//! | ReLU | [`Relu`] | 1 if $x > 0$, else 0 |
 //! | Leaky ReLU | [`LeakyRelu`] | $1$ or $\alpha$ |
 //! | ELU | [`Elu`] | $1$ or $\alpha e^x$ |
 //! | GELU | [`Gelu`] | $\Phi(x) + x\varphi(x)$ |
