@@ -1,0 +1,131 @@
+//! Parameter trajectories against PyTorch's `torch.optim`, from
+//! `reference/generate.py`: every optimizer, several hyperparameters, a
+//! vector and a matrix parameter stepped together, and a learning rate that
+//! a schedule changes before each step. Compared at 1e-9 + 1e-7·|x|.
+
+use gradcheck::assert_all_close;
+use gradcheck::reference::{floats, load};
+use ndarray::{ArrayD, IxDyn, Zip};
+use optim::{Optimizer, OptimizerConfig};
+use serde_json::Value;
+
+struct Tensor {
+    init: ArrayD<f64>,
+    a: ArrayD<f64>,
+    c: ArrayD<f64>,
+}
+
+fn tensors(reference: &Value) -> Vec<Tensor> {
+    reference["tensors"]
+        .as_array()
+        .expect("tensors")
+        .iter()
+        .map(|t| {
+            let shape: Vec<usize> = floats(&t["shape"], "shape")
+                .iter()
+                .map(|&d| d as usize)
+                .collect();
+            let array = |field: &str| {
+                ArrayD::from_shape_vec(IxDyn(&shape), floats(&t[field], field)).expect("shape fits")
+            };
+            Tensor {
+                init: array("init"),
+                a: array("a"),
+                c: array("c"),
+            }
+        })
+        .collect()
+}
+
+/// $\partial L / \partial w = a (w - c) + \cos w$, the gradient of
+/// $L = \sum \tfrac12 a (w - c)^2 + \sin w$ (as in generate.py).
+fn gradient(w: &ArrayD<f64>, t: &Tensor) -> ArrayD<f64> {
+    let mut g = ArrayD::zeros(w.raw_dim());
+    Zip::from(&mut g)
+        .and(w)
+        .and(&t.a)
+        .and(&t.c)
+        .for_each(|g, &w, &a, &c| *g = a * (w - c) + w.cos());
+    g
+}
+
+#[test]
+fn trajectories_match_torch_optim() {
+    let reference = load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/reference/trajectories.json"
+    ));
+    let tensors = tensors(&reference);
+    let cases = reference["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 16);
+    let mut seen = std::collections::BTreeSet::new();
+    for case in cases {
+        let name = case["name"].as_str().expect("name");
+        let config: OptimizerConfig =
+            serde_json::from_value(case["config"].clone()).expect("an OptimizerConfig");
+        seen.insert(config.name());
+        let mut optimizer = config.build().expect("valid hyperparameters");
+        let lrs = case["lrs"].as_array().map(|_| floats(&case["lrs"], "lrs"));
+        let mut params: Vec<ArrayD<f64>> = tensors.iter().map(|t| t.init.clone()).collect();
+        let trajectory = case["trajectory"].as_array().expect("trajectory");
+        for (k, expected) in trajectory.iter().enumerate() {
+            if let Some(lrs) = &lrs {
+                optimizer.set_learning_rate(lrs[k]);
+            }
+            let grads: Vec<ArrayD<f64>> = params
+                .iter()
+                .zip(&tensors)
+                .map(|(w, t)| gradient(w, t))
+                .collect();
+            let mut views: Vec<_> = params.iter_mut().map(|p| p.view_mut()).collect();
+            let grad_views: Vec<_> = grads.iter().map(|g| g.view()).collect();
+            optimizer
+                .step(&mut views, &grad_views)
+                .expect("a valid step");
+            for (i, param) in params.iter().enumerate() {
+                let what = format!("{name}: step {}, tensor {i}", k + 1);
+                assert_all_close(param.iter(), &floats(&expected[i], &what), &what);
+            }
+        }
+    }
+    assert_eq!(
+        seen.len(),
+        OptimizerConfig::NAMES.len(),
+        "cases cover {seen:?}"
+    );
+}
+
+#[test]
+fn the_per_tensor_path_equals_step() {
+    // the allocation-free path used by training loops gives the same numbers
+    let reference = load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/reference/trajectories.json"
+    ));
+    let tensors = tensors(&reference);
+    for name in OptimizerConfig::NAMES {
+        let config = OptimizerConfig::from_name(name)
+            .unwrap()
+            .with_learning_rate(0.05);
+        let (mut a, mut b) = (config.build().unwrap(), config.build().unwrap());
+        let mut pa: Vec<ArrayD<f64>> = tensors.iter().map(|t| t.init.clone()).collect();
+        let mut pb = pa.clone();
+        for _ in 0..10 {
+            let ga: Vec<_> = pa
+                .iter()
+                .zip(&tensors)
+                .map(|(w, t)| gradient(w, t))
+                .collect();
+            let mut views: Vec<_> = pa.iter_mut().map(|p| p.view_mut()).collect();
+            let gviews: Vec<_> = ga.iter().map(|g| g.view()).collect();
+            a.step(&mut views, &gviews).unwrap();
+
+            b.begin_step(pb.len()).unwrap();
+            for (i, (w, t)) in pb.iter_mut().zip(&tensors).enumerate() {
+                let g = gradient(w, t);
+                b.update(i, w.view_mut(), g.view()).unwrap();
+            }
+        }
+        assert_eq!(pa, pb, "{name}");
+    }
+}
