@@ -169,7 +169,7 @@ pub enum DataError {
     },
     /// An IDX file ends before the data its header announces.
     #[error(
-        "{file}, byte offset {offset}: the file ends while reading {what}; expected {needed} more bytes but only {available} are left"
+        "{file}, byte offset {offset}: the file ends while reading {what}; expected {needed} more bytes but found only {available}"
     )]
     Truncated {
         /// The file's path.

@@ -18,7 +18,7 @@
 //! other parts — and, via checkpoints (hence `serde`), to any data the
 //! trained model is evaluated on later.
 
-use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Zip};
 use serde::{Deserialize, Serialize};
 
 use super::{DataError, Dataset};
@@ -30,9 +30,9 @@ use super::{DataError, Dataset};
 ///    \sigma_j = \sqrt{\frac{1}{n}\sum_{i=1}^{n} (x_{ij} - \mu_j)^2}, \qquad
 ///    z_{ij} = \frac{x_{ij} - \mu_j}{s_j}, $$
 /// with $s_j = \sigma_j$, except $s_j = 1$ for a constant feature
-/// ($\sigma_j = 0$ up to rounding, e.g. a digit's corner pixel that is 0 in
-/// every image): dividing by 0 would give NaN, and a feature that never
-/// varies carries no information, so it just becomes $x_{ij} - \mu_j = 0$.
+/// ($\sigma_j = 0$, e.g. a digit's corner pixel that is 0 in every image):
+/// dividing by 0 would give NaN, and a feature that never varies carries no
+/// information, so it just becomes $x_{ij} - \mu_j = 0$.
 /// $\sigma_j$ is the population standard deviation (divide by $n$), as in
 /// scikit-learn's `StandardScaler`, so the training part ends up with
 /// exactly mean 0 and standard deviation 1.
@@ -57,6 +57,31 @@ impl TryFrom<StandardizerFields> for Standardizer {
     fn try_from(fields: StandardizerFields) -> Result<Self, DataError> {
         Self::new(fields.mean, fields.scale)
     }
+}
+
+/// $(\mu, s)$ of one feature column.
+fn column_statistics(column: ArrayView1<f64>) -> (f64, f64) {
+    let first = column[0];
+    if column.iter().all(|&v| v == first) {
+        // Constant: exactly representable mean, so z is exactly 0 (not the
+        // ±1 that rounding noise divided by a tiny σ would give).
+        return (first, 1.0);
+    }
+    let n = column.len() as f64;
+    // Two passes (mean first, then squared deviations) rather than
+    // E[x²] − E[x]², which cancels catastrophically for large means.
+    let mu = column.sum() / n;
+    let sigma = (column.iter().map(|&v| (v - mu).powi(2)).sum::<f64>() / n).sqrt();
+    if mu.is_finite() && sigma.is_normal() {
+        return (mu, sigma);
+    }
+    // Magnitudes near f64::MAX overflow the squares, near f64::MIN_POSITIVE
+    // they underflow: redo the sums on x / max|x|, which lies in [-1, 1].
+    let c = column.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let mu_y = column.iter().map(|&v| v / c).sum::<f64>() / n;
+    let sigma_y = (column.iter().map(|&v| (v / c - mu_y).powi(2)).sum::<f64>() / n).sqrt();
+    let sigma = sigma_y * c;
+    (mu_y * c, if sigma.is_normal() { sigma } else { 1.0 })
 }
 
 impl Standardizer {
@@ -95,30 +120,9 @@ impl Standardizer {
                 shape: x.dim(),
             });
         }
-        let n = x.nrows() as f64;
-        let mean = x.mean_axis(Axis(0)).expect("x has at least one row");
-        // Two passes (mean first, then squared deviations) rather than
-        // E[x²] − E[x]², which cancels catastrophically for large means.
-        let mut variance = Array1::zeros(x.ncols());
-        for row in x.rows() {
-            Zip::from(&mut variance)
-                .and(&row)
-                .and(&mean)
-                .for_each(|v, &x_ij, &mu_j| *v += (x_ij - mu_j).powi(2));
-        }
-        let scale = Zip::from(&variance)
-            .and(&mean)
-            .map_collect(|&v: &f64, &mu_j: &f64| {
-                let sigma = (v / n).sqrt();
-                // A constant column still shows rounding noise ~ε·|μ|
-                // (e.g. the mean of three 0.1s is not exactly 0.1).
-                if sigma <= 10.0 * f64::EPSILON * mu_j.abs() {
-                    1.0
-                } else {
-                    sigma
-                }
-            });
-        Self::new(mean, scale)
+        let (mean, scale): (Vec<f64>, Vec<f64>) =
+            x.columns().into_iter().map(column_statistics).unzip();
+        Self::new(Array1::from(mean), Array1::from(scale))
     }
 
     /// Per-feature means $\mu_j$.
@@ -204,12 +208,38 @@ mod tests {
     }
 
     #[test]
-    fn a_constant_column_with_rounding_noise_is_not_blown_up() {
+    fn a_constant_column_becomes_exactly_zero() {
+        // the mean of three 0.1s is not exactly 0.1 in floating point; a
+        // rounding-noise σ ~ 1e-17 must not turn the column into ±1
         let x = array![[0.1, 1.0], [0.1, 2.0], [0.1, 3.0]];
         let s = Standardizer::fit(x.view()).unwrap();
-        assert_eq!(s.scale()[0], 1.0);
+        assert_eq!((s.mean()[0], s.scale()[0]), (0.1, 1.0));
         let z = s.transform(x.view()).unwrap();
-        assert!(z.column(0).iter().all(|v| v.abs() < 1e-15), "{z}");
+        assert!(z.column(0).iter().all(|&v| v == 0.0), "{z}");
+    }
+
+    #[test]
+    fn extreme_magnitudes_give_finite_statistics() {
+        let huge = array![[1e308], [-1e308], [1e308]];
+        let s = Standardizer::fit(huge.view()).unwrap();
+        let expected_scale = (8.0f64 / 9.0).sqrt() * 1e308;
+        assert!(
+            (s.scale()[0] / expected_scale - 1.0).abs() < 1e-12,
+            "{}",
+            s.scale()
+        );
+        let z = s.transform(huge.view()).unwrap();
+        assert!(z.iter().all(|v| v.is_finite()), "{z}");
+
+        let tiny = array![[1e-310], [3e-310]];
+        let s = Standardizer::fit(tiny.view()).unwrap();
+        assert_eq!(s.scale()[0], 1.0, "a subnormal σ is treated as no spread");
+        assert!(
+            s.transform(tiny.view())
+                .unwrap()
+                .iter()
+                .all(|v| v.is_finite())
+        );
     }
 
     #[test]
