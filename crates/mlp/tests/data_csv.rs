@@ -227,6 +227,12 @@ fn every_error_names_the_file_the_line_and_what_was_expected() {
             "{file}: all 1 columns are targets; at least one feature column is needed",
         ),
         (
+            "missing_label.csv",
+            b"a,label\n1,x\n2,\n",
+            class(),
+            "{file}, line 3, column 1 (\"label\"): the label is empty; every row needs a class",
+        ),
+        (
             "unknown_class.csv",
             b"1,cat\n2,dog\n3,cow\n",
             class().with_class_names(vec!["cat".into(), "dog".into()]),

@@ -253,6 +253,13 @@ pub fn read_csv(reader: impl Read, file: &str, options: &CsvOptions) -> Result<D
         Task::Classification => {
             let j = targets[0];
             let cells: Vec<(u64, &str)> = rows.iter().map(|(line, r)| (*line, &r[j])).collect();
+            if let Some(&(line, _)) = cells.iter().find(|(_, cell)| cell.is_empty()) {
+                return Err(DataError::MissingLabel {
+                    file: file.to_owned(),
+                    line,
+                    column: column_label(j),
+                });
+            }
             let (labels, names) = encode_labels(&cells, options.class_names.as_deref(), file)?;
             Dataset::classification(x, labels, names.len())?.with_class_names(names)?
         }

@@ -132,6 +132,16 @@ pub enum DataError {
         /// How many label columns were chosen.
         count: usize,
     },
+    /// A label cell with nothing in it.
+    #[error("{file}, line {line}, column {column}: the label is empty; every row needs a class")]
+    MissingLabel {
+        /// The file's path.
+        file: String,
+        /// 1-based line number.
+        line: u64,
+        /// The column's name (from the header) or its 0-based index.
+        column: String,
+    },
     /// A label that is not among the class names the caller listed.
     #[error("{file}, line {line}: label {value:?} is not one of the given classes: {known}")]
     UnknownClass {
