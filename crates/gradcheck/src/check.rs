@@ -42,8 +42,8 @@ impl GradientReport {
             } else {
                 relative_error(*a, *n)
             };
-            // `!(err <= max)` also catches NaN, which must never pass.
-            if !(err <= max_relative_error) {
+            // A NaN error is kept (and never replaced): it must never pass.
+            if err.is_nan() || err > max_relative_error {
                 max_relative_error = err;
                 worst_index = i;
             }
