@@ -213,12 +213,29 @@ for kind, fn in (
         entry["torch_gradient"] = rows(grad)
     edges.append(entry)
 
+# torch's default reductions, to back the doc comments' claims: BCELoss and
+# BCEWithLogitsLoss 'mean' divide by n·k (ours by n); CrossEntropyLoss 'mean'
+# divides by n, like ours, for probability targets.
+shape = (3, 4)
+p, y, z = uniform(shape, 0.05, 0.95), binary(shape), normal(shape, 2.0)
+y_soft = soft(shape)
+torch_means = {
+    "pred": rows(p),
+    "logits": rows(z),
+    "target": rows(y),
+    "soft_target": rows(y_soft),
+    "bce_mean": F.binary_cross_entropy(p, y).item(),
+    "bce_logits_mean": F.binary_cross_entropy_with_logits(z, y).item(),
+    "ce_logits_mean": F.cross_entropy(z, y_soft).item(),
+}
+
 out = {
     "generator": "crates/losses/reference/generate.py",
     "torch": torch.__version__,
     "seed": 11,
     "cases": cases,
     "edges": edges,
+    "torch_means": torch_means,
 }
 path = Path(__file__).with_name("losses.json")
 # one case per line: readable diffs, and floats keep repr's round-trip digits
@@ -228,7 +245,8 @@ for key in ("generator", "torch", "seed"):
 for key in ("cases", "edges"):
     lines.append(f"{json.dumps(key)}: [")
     lines.append(",\n".join(json.dumps(c) for c in out[key]))
-    lines.append("]," if key == "cases" else "]")
+    lines.append("],")
+lines.append(f'"torch_means": {json.dumps(out["torch_means"])}')
 lines.append("}")
 path.write_text("\n".join(lines) + "\n")
 json.loads(path.read_text())  # still valid JSON

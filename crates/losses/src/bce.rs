@@ -37,8 +37,8 @@ use ndarray::{ArrayView2, ArrayViewMut2, Zip};
 /// flat there). This is the exact derivative of the value we return, so it
 /// is finite for every $p \in [0, 1]$. PyTorch's backward computes
 /// $(p - y) / \max(p(1 - p), 10^{-12})$: identical wherever
-/// $p(1 - p) \ge 10^{-12}$ and neither log is clamped (the reference tests
-/// check this), different in the extreme corners. There PyTorch returns
+/// $p(1 - p) \ge 10^{-12}$ (there no log is clamped; the reference tests
+/// check it), different in the extreme corners. There PyTorch returns
 /// the huge $\pm 10^{12}$ of its floor, we return the slope of the clamped loss:
 ///
 /// | $p$ | $y$ | ours $\cdot n$ | PyTorch $\cdot n$ |

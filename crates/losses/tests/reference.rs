@@ -109,3 +109,38 @@ fn clamped_corners_match_pytorch_values() {
         }
     }
 }
+
+/// What the doc comments say about PyTorch's default `reduction='mean'`:
+/// `BCELoss` and `BCEWithLogitsLoss` divide by $n \cdot k$, so ours (which
+/// divides by $n$) is $k$ times theirs; `CrossEntropyLoss` divides by $n$,
+/// like ours.
+#[test]
+fn pytorch_default_means_differ_as_documented() {
+    use losses::{Bce, BceWithLogits, CrossEntropyWithLogits, Loss};
+    let reference = reference();
+    let means = &reference["torch_means"];
+    let p = matrix(&means["pred"], "pred");
+    let z = matrix(&means["logits"], "logits");
+    let y = matrix(&means["target"], "target");
+    let y_soft = matrix(&means["soft_target"], "soft_target");
+    let k = p.ncols() as f64;
+    assert!(k > 1.0);
+    let mean = |key: &str| means[key].as_f64().unwrap();
+
+    let bce = Bce.value(p.view(), y.view()).unwrap();
+    assert_close(bce, k * mean("bce_mean"), "BCE = k · BCELoss()");
+    let bce_logits = BceWithLogits.value(z.view(), y.view()).unwrap();
+    assert_close(
+        bce_logits,
+        k * mean("bce_logits_mean"),
+        "BCE-with-logits = k · BCEWithLogitsLoss()",
+    );
+    let ce_logits = CrossEntropyWithLogits
+        .value(z.view(), y_soft.view())
+        .unwrap();
+    assert_close(
+        ce_logits,
+        mean("ce_logits_mean"),
+        "CE-with-logits = CrossEntropyLoss()",
+    );
+}
