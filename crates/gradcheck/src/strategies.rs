@@ -27,12 +27,14 @@ pub fn scalar(range: Range<f64>) -> impl Strategy<Value = f64> + Clone {
 /// `kinks` (where the function under test is not differentiable).
 ///
 /// Rejection keeps the distribution uniform on what is left; `margin` must be
-/// small enough that most of `range` survives.
+/// small enough that most of `range` survives. The kinks are copied, so they
+/// may be computed from an earlier drawn value inside `prop_flat_map`
+/// (Huber's $\pm\delta$).
 pub fn scalar_away_from(
     range: Range<f64>,
     kinks: &[f64],
     margin: f64,
-) -> impl Strategy<Value = f64> + Clone {
+) -> impl Strategy<Value = f64> + Clone + use<> {
     let kinks = kinks.to_vec();
     range.prop_filter("too close to a kink", move |x| {
         kinks.iter().all(|k| (x - k).abs() >= margin)
@@ -50,7 +52,7 @@ pub fn vector_away_from(
     range: Range<f64>,
     kinks: &[f64],
     margin: f64,
-) -> impl Strategy<Value = Array1<f64>> + Clone {
+) -> impl Strategy<Value = Array1<f64>> + Clone + use<> {
     proptest::collection::vec(scalar_away_from(range, kinks, margin), len)
         .prop_map(Array1::from_vec)
 }
@@ -72,7 +74,7 @@ pub fn matrix_away_from(
     range: Range<f64>,
     kinks: &[f64],
     margin: f64,
-) -> impl Strategy<Value = Array2<f64>> + Clone {
+) -> impl Strategy<Value = Array2<f64>> + Clone + use<> {
     proptest::collection::vec(scalar_away_from(range, kinks, margin), rows * cols)
         .prop_map(move |v| Array2::from_shape_vec((rows, cols), v).expect("length is rows·cols"))
 }
@@ -92,7 +94,7 @@ pub fn probabilities(
     rows: usize,
     cols: usize,
     margin: f64,
-) -> impl Strategy<Value = Array2<f64>> + Clone {
+) -> impl Strategy<Value = Array2<f64>> + Clone + use<> {
     matrix(rows, cols, margin..1.0 - margin)
 }
 
@@ -127,6 +129,13 @@ mod tests {
         #[test]
         fn kinks_are_avoided(x in scalar_away_from(-1.0..1.0, &[0.0, 0.5], 0.01)) {
             prop_assert!(x.abs() >= 0.01 && (x - 0.5).abs() >= 0.01);
+        }
+
+        #[test]
+        fn kinks_may_come_from_a_drawn_value(
+            (delta, a) in (0.1..2.0f64).prop_flat_map(|d| (Just(d), scalar_away_from(-3.0..3.0, &[-d, d], 1e-3)))
+        ) {
+            prop_assert!((a.abs() - delta).abs() >= 1e-3);
         }
 
         #[test]
