@@ -24,7 +24,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect(),
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
-    demo::write_csv(&rows, chosen.is_none(), &mut out)?;
-    out.flush()?;
-    Ok(())
+    let written = demo::write_csv(&rows, chosen.is_none(), &mut out).and_then(|()| out.flush());
+    match written {
+        // `… | head` closed the pipe: not an error for a table printer
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
