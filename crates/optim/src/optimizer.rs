@@ -22,7 +22,7 @@ use std::fmt;
 ///   for every batch. After the first step nothing is allocated.
 ///
 /// ```
-/// use ndarray::{array, ArrayViewD};
+/// use ndarray::array;
 /// use optim::{Optimizer, Sgd};
 ///
 /// let mut w = array![1.0, -2.0].into_dyn();

@@ -129,3 +129,24 @@ fn the_per_tensor_path_equals_step() {
         assert_eq!(pa, pb, "{name}");
     }
 }
+
+proptest::proptest! {
+    /// The test's gradient is the gradient of the loss it claims to be.
+    #[test]
+    fn the_reference_gradient_matches_finite_differences(
+        w in gradcheck::strategies::vector(6, -3.0..3.0),
+        a in gradcheck::strategies::vector(6, 0.5..5.0),
+        c in gradcheck::strategies::vector(6, -1.0..1.0),
+    ) {
+        let tensor = Tensor { init: w.clone().into_dyn(), a: a.into_dyn(), c: c.into_dyn() };
+        let loss = |v: &[f64]| {
+            v.iter()
+                .zip(tensor.a.iter().zip(&tensor.c))
+                .map(|(w, (a, c))| 0.5 * a * (w - c).powi(2) + w.sin())
+                .sum::<f64>()
+        };
+        let analytic = gradient(&tensor.init, &tensor);
+        gradcheck::check_gradient(loss, w.as_slice().unwrap(), analytic.as_slice().unwrap())
+            .assert_good();
+    }
+}
