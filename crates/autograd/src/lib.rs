@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 
 pub mod lecture;
+pub mod tape;
 pub mod value;
 
+pub use tape::{Tape, TapeError, Var};
 pub use value::Value;
