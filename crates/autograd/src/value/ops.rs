@@ -498,6 +498,25 @@ mod tests {
         }
     }
 
+    proptest! {
+        #[test]
+        fn every_activation_of_the_activations_crate(
+            x in gradcheck::strategies::scalar_away_from(-4.0..4.0, &[0.0], 1e-3),
+        ) {
+            for kind in activations::ActivationKind::ALL {
+                let a = Value::new(x);
+                let c = a.activation(&kind);
+                prop_assert_eq!(c.data(), kind.forward(x));
+                c.backward();
+                // the stored local derivative is the activation's own f'(x) …
+                prop_assert_eq!(a.grad(), kind.derivative(x));
+                // … and it is right
+                let report = check_gradient(|v| kind.forward(v[0]), &[x], &[a.grad()]);
+                prop_assert!(report.passes(gradcheck::GOOD), "{}: {report}", kind.name());
+            }
+        }
+    }
+
     #[test]
     fn a_wrong_local_derivative_would_be_caught() {
         // the check above is not vacuous: d/da (4/a) = -4/a², and +4/a² fails
