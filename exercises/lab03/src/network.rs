@@ -1,0 +1,100 @@
+//! Часть 1: сеть из лекции и её градиенты, выведенные вручную.
+//!
+//! $$z = w_1 x + b_1, \qquad h = \sigma(z), \qquad \hat y = w_2 h + b_2, \qquad
+//! \mathcal{L} = \tfrac12 (y - \hat y)^2.$$
+//!
+//! **Исправление лекции (1).** В лекции сеть записана как
+//! $w_2 \sigma(w_1 x + b_1) + b_1$; последнее слагаемое — $b_2$ (вывод
+//! градиентов ниже в лекции сам использует $b_2$).
+//!
+//! **Исправление лекции (2).** В лекции
+//! $\frac{\partial \mathcal{L}}{\partial \hat y} = (y - \hat y)$; на самом деле
+//! $\frac{\partial}{\partial \hat y} \tfrac12 (y - \hat y)^2 = -(y - \hat y) = \hat y - y$.
+//! Все четыре градиента лекции несут неверный знак, и шаг
+//! $w - \eta \cdot \text{grad}$ с ними *увеличивает* потерю. Тест
+//! `t05_gradient_step_reduces_the_loss` это ловит.
+
+/// Сигмоида $\sigma(x) = \frac{1}{1 + e^{-x}}$. (Готовый код из лабораторной 1.)
+pub fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Параметры сети $\hat y = w_2\,\sigma(w_1 x + b_1) + b_2$.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Вес скрытого нейрона $w_1$.
+    pub w1: f64,
+    /// Смещение скрытого нейрона $b_1$.
+    pub b1: f64,
+    /// Вес выхода $w_2$.
+    pub w2: f64,
+    /// Смещение выхода $b_2$.
+    pub b2: f64,
+}
+
+/// Всё, что посчитал прямой проход: обратному проходу нужны $z$ и $h$.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Forward {
+    /// $z = w_1 x + b_1$ — значение нейрона до активации.
+    pub z: f64,
+    /// $h = \sigma(z)$ — выход скрытого нейрона.
+    pub h: f64,
+    /// $\hat y = w_2 h + b_2$ — выход сети.
+    pub y_hat: f64,
+}
+
+/// Градиенты потери по четырём параметрам.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gradients {
+    /// $\partial \mathcal{L} / \partial w_1$.
+    pub dw1: f64,
+    /// $\partial \mathcal{L} / \partial b_1$.
+    pub db1: f64,
+    /// $\partial \mathcal{L} / \partial w_2$.
+    pub dw2: f64,
+    /// $\partial \mathcal{L} / \partial b_2$.
+    pub db2: f64,
+}
+
+/// Прямой проход:
+/// $$z = w_1 x + b_1, \qquad h = \sigma(z), \qquad \hat y = w_2 h + b_2.$$
+pub fn forward(params: &Params, x: f64) -> Forward {
+    // TODO: z = w1·x + b1, h = sigmoid(z), ŷ = w2·h + b2; верните Forward { z, h, y_hat }
+    todo!()
+}
+
+/// Потеря одного примера $\mathcal{L} = \tfrac12 (y - \hat y)^2$.
+pub fn loss(y_hat: f64, y: f64) -> f64 {
+    // TODO: ½(y − ŷ)²
+    todo!()
+}
+
+/// Обратный проход — цепное правило, множитель за множителем:
+/// $$\frac{\partial \mathcal{L}}{\partial \hat y} = \hat y - y, \qquad
+/// \frac{\partial \mathcal{L}}{\partial w_2} = \frac{\partial \mathcal{L}}{\partial \hat y}\, h, \qquad
+/// \frac{\partial \mathcal{L}}{\partial b_2} = \frac{\partial \mathcal{L}}{\partial \hat y},$$
+/// $$\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial \hat y}\, w_2\, \sigma'(z), \qquad
+/// \frac{\partial \mathcal{L}}{\partial w_1} = \frac{\partial \mathcal{L}}{\partial z}\, x, \qquad
+/// \frac{\partial \mathcal{L}}{\partial b_1} = \frac{\partial \mathcal{L}}{\partial z},$$
+/// где $\sigma'(z) = \sigma(z)(1 - \sigma(z)) = h(1 - h)$.
+pub fn backward(params: &Params, x: f64, y: f64) -> Gradients {
+    // TODO: сделайте прямой проход, затем цепное правило из документации:
+    //       сначала ∂L/∂ŷ = ŷ − y (не y − ŷ, как в лекции), потом ∂L/∂z, потом четыре градиента
+    todo!()
+}
+
+/// Шаг градиентного спуска:
+/// $$w^{(t+1)} = w^{(t)} - \eta\, \frac{\partial \mathcal{L}}{\partial w^{(t)}}$$
+/// для каждого из четырёх параметров.
+pub fn gradient_step(params: &Params, grads: &Gradients, eta: f64) -> Params {
+    // TODO: каждый параметр минус eta, умноженное на его градиент
+    todo!()
+}
+
+/// Стохастический градиентный спуск: `epochs` раз пройти по `data`
+/// (пары $(x, y)$) по порядку и после каждого примера сделать
+/// [`gradient_step`] с шагом `eta`. Возвращает обученные параметры.
+pub fn train(params: Params, data: &[(f64, f64)], eta: f64, epochs: usize) -> Params {
+    // TODO: epochs раз: для каждой пары (x, y) из data — backward, затем gradient_step
+    todo!()
+}
