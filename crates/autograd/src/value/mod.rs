@@ -49,7 +49,8 @@ use std::rc::Rc;
 ///
 /// Cloning a `Value` is cheap and gives a second handle to the *same* node
 /// (as a Python variable would): gradients flow into the node, not into the
-/// handle.
+/// handle. Like micrograd's, a graph lives in one thread (`Value` is not
+/// `Send`); for batches of matrices use the [`Tape`](crate::Tape).
 #[derive(Clone)]
 pub struct Value(Rc<Node>);
 
