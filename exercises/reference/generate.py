@@ -161,7 +161,95 @@ def lab03():
     write("lab03", out)
 
 
+# ---------------------------------------------------------------- lab04
+def lab04():
+    gen = torch.Generator().manual_seed(4)
+    w0 = torch.randn(5, generator=gen)
+    grads = [torch.randn(5, generator=gen) * (0.1 + i) for i in range(8)]
+    grads[3][2] = 0.0  # a zero gradient component: RMSProp/Adam must not divide by zero
+
+    def run(make):
+        w = w0.clone().requires_grad_(True)
+        opt = make([w])
+        trajectory = []
+        for g in grads:
+            w.grad = g.clone()
+            opt.step()
+            trajectory.append(w.detach().tolist())
+        return trajectory
+
+    cases = {
+        "sgd": ({"eta": 0.1}, lambda p: torch.optim.SGD(p, lr=0.1)),
+        "momentum": ({"eta": 0.05, "mu": 0.9}, lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9)),
+        "rmsprop": (
+            {"eta": 0.01, "rho": 0.9, "eps": 1e-8},
+            lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-8),
+        ),
+        "adam": (
+            {"eta": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+            lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.9, 0.999), eps=1e-8),
+        ),
+        "adam_custom": (
+            {"eta": 0.2, "beta1": 0.5, "beta2": 0.8, "eps": 1e-3},
+            lambda p: torch.optim.Adam(p, lr=0.2, betas=(0.5, 0.8), eps=1e-3),
+        ),
+    }
+    out = {"w0": w0.tolist(), "grads": [g.tolist() for g in grads]}
+    for name, (hyper, make) in cases.items():
+        out[name] = {"hyper": hyper, "trajectory": run(make)}
+    write("lab04", out)
+
+
+# ---------------------------------------------------------------- lab05
+def lab05():
+    def trace(make, base_lr, steps):
+        """Learning rates of a torch scheduler at t = 0 .. steps-1."""
+        w = torch.zeros(1, requires_grad=True)
+        opt = torch.optim.SGD([w], lr=base_lr)
+        sched = make(opt)
+        rates = []
+        for _ in range(steps):
+            rates.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        return rates
+
+    sch = torch.optim.lr_scheduler
+    out = {
+        "step_decay": {
+            "eta0": 0.1, "gamma": 0.5, "step_size": 3,
+            "rates": trace(lambda o: sch.StepLR(o, step_size=3, gamma=0.5), 0.1, 12),
+        },
+        "cosine": {
+            "eta_min": 0.001, "eta_max": 0.1, "t_max": 20,
+            # t ≤ T only: past T PyTorch's cosine turns back up, ours stays at eta_min
+            "rates": trace(lambda o: sch.CosineAnnealingLR(o, T_max=20, eta_min=0.001), 0.1, 21),
+        },
+        "linear_warmup": {
+            "eta": 0.3, "warmup_steps": 5, "start_factor": 0.1,
+            "rates": trace(lambda o: sch.LinearLR(o, start_factor=0.1, end_factor=1.0, total_iters=5), 0.3, 9),
+        },
+    }
+    for name, policy, extra in [
+        ("triangular", "triangular", {}),
+        ("triangular2", "triangular2", {}),
+        ("exp_range", "exp_range", {"gamma": 0.97}),
+    ]:
+        out["cyclic_" + name] = {
+            "base_lr": 0.01, "max_lr": 0.1, "step_size": 4, **extra,
+            "rates": trace(
+                lambda o: sch.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=4, mode=policy,
+                                       cycle_momentum=False, **extra),
+                0.01,
+                26,
+            ),
+        }
+    write("lab05", out)
+
+
 if __name__ == "__main__":
     lab01()
     lab02()
     lab03()
+    lab04()
+    lab05()
