@@ -92,7 +92,7 @@ pub fn run_all(root: &Path, build_dir: &Path, log: &Log) -> Vec<Problem> {
     for page in &pages {
         // print.html repeats every chapter: check its links, not its text twice
         if page.path.file_name().is_some_and(|n| n != "print.html") {
-            problems.extend(math::check(page));
+            problems.extend(math::check(page, build_dir));
         }
         problems.extend(hosts::check(page));
         problems.extend(links::check(page, build_dir, &mut targets));

@@ -2,17 +2,20 @@
 //! page (outside code) is a formula it skipped or failed on, and an element
 //! of class `katex-error` is one it rendered as an error. A page with
 //! rendered formulas must link the vendored KaTeX stylesheet, or its
-//! formulas show as jumbled text.
+//! formulas show as jumbled text; and it must sit at the top of the book,
+//! because Firefox opening the book from disk (`file://`) loads fonts only
+//! from the page's own directory and below, and the fonts are in `katex/`.
 
 use super::logged::shorten;
 use super::{Page, Problem};
 use crate::book::html::{Token, texts_in_context};
+use std::path::Path;
 
 /// Elements whose text is code, where a `$` is just a character.
 const CODE: [&str; 7] = ["code", "pre", "kbd", "samp", "script", "style", "textarea"];
 
-/// Checks one page.
-pub fn check(page: &Page) -> Vec<Problem> {
+/// Checks one page of the book built into `build_dir`.
+pub fn check(page: &Page, build_dir: &Path) -> Vec<Problem> {
     let mut problems = Vec::new();
     for text in texts_in_context(&page.tokens) {
         if text.inside.iter().any(|e| CODE.contains(&e.as_str())) {
@@ -65,6 +68,13 @@ pub fn check(page: &Page) -> Vec<Problem> {
             "page has formulas but does not link katex/katex.min.css (theme/head.hbs)",
         ));
     }
+    if has_math && page.path.parent() != Some(build_dir) {
+        problems.push(Problem::new(
+            &page.path,
+            None,
+            "page with formulas in a subdirectory: opened from disk, Firefox will not load the KaTeX fonts from ../katex/; keep chapters in book/src/ itself",
+        ));
+    }
     problems
 }
 
@@ -73,7 +83,7 @@ mod tests {
     use super::*;
 
     fn problems(html: &str) -> Vec<Problem> {
-        check(&Page::parse("p.html", html))
+        check(&Page::parse("build/p.html", html), Path::new("build"))
     }
 
     #[test]
