@@ -247,9 +247,35 @@ def lab05():
     write("lab05", out)
 
 
+# ---------------------------------------------------------------- lab06
+def lab06():
+    gen = torch.Generator().manual_seed(6)
+    logits = torch.randn(5, 10, generator=gen) * 4.0
+    labels = [3, 0, 9, 9, 5]
+    z = logits.clone().requires_grad_(True)
+    loss = F.cross_entropy(z, torch.tensor(labels))
+    (grad,) = torch.autograd.grad(loss, z)
+    # one Linear layer in PyTorch's layout: y = x W^T + b
+    x = torch.randn(4, 3, generator=gen)
+    w = torch.randn(2, 3, generator=gen)
+    b = torch.randn(2, generator=gen)
+    out = {
+        "cross_entropy": {
+            "logits": logits.tolist(), "labels": labels,
+            "loss": loss.item(), "gradient": grad.tolist(),
+        },
+        "linear": {
+            "x": x.tolist(), "weight": w.tolist(), "bias": b.tolist(),
+            "y": F.linear(x, w, b).tolist(),
+        },
+    }
+    write("lab06", out)
+
+
 if __name__ == "__main__":
     lab01()
     lab02()
     lab03()
     lab04()
     lab05()
+    lab06()

@@ -1,0 +1,84 @@
+//! Слой, активация и функция потерь — для целых батчей.
+
+use ndarray::{Array1, Array2, Axis};
+use rand::rngs::StdRng;
+use rand_distr::{Distribution, Normal};
+
+/// Полносвязный слой: $\text{выходы} = x W^\top + b$.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Linear {
+    /// Матрица весов $W$, выходы × входы.
+    pub weight: Array2<f64>,
+    /// Смещения $b$, по одному на выход.
+    pub bias: Array1<f64>,
+}
+
+impl Linear {
+    /// Слой с инициализацией Хе (He et al., 2015), подходящей для ReLU:
+    /// $$W_{ij} \sim \mathcal{N}\!\left(0,\ \frac{2}{\text{входы}}\right), \qquad b = 0.$$
+    ///
+    /// Дисперсия $2/\text{входы}$ сохраняет масштаб сигнала от слоя к слою:
+    /// ReLU обнуляет половину значений, двойка это возмещает.
+    pub fn new(inputs: usize, outputs: usize, rng: &mut StdRng) -> Linear {
+        let std = (2.0 / inputs as f64).sqrt();
+        let normal = Normal::new(0.0, std).expect("std is finite and > 0");
+        Linear {
+            weight: Array2::from_shape_simple_fn((outputs, inputs), || normal.sample(rng)),
+            bias: Array1::zeros(outputs),
+        }
+    }
+
+    /// Прямой проход для батча $x$ ($n \times$ входы):
+    /// $$z = x W^\top + b \qquad (n \times \text{выходы}),$$
+    /// $b$ прибавляется к каждой строке.
+    pub fn forward(&self, x: &Array2<f64>) -> Array2<f64> {
+        x.dot(&self.weight.t()) + &self.bias
+    }
+}
+
+/// ReLU поэлементно: $h = \max(z, 0)$.
+pub fn relu(z: &Array2<f64>) -> Array2<f64> {
+    z.mapv(|v| v.max(0.0))
+}
+
+/// Обратный проход через ReLU: градиент по входу $z$ из градиента по
+/// выходу $h$,
+/// $$\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial h} \odot [z > 0].$$
+pub fn relu_backward(z: &Array2<f64>, grad_h: &Array2<f64>) -> Array2<f64> {
+    let mut grad_z = grad_h.clone();
+    ndarray::Zip::from(&mut grad_z).and(z).for_each(|g, &z| {
+        if z <= 0.0 {
+            *g = 0.0;
+        }
+    });
+    grad_z
+}
+
+/// Средняя по батчу перекрёстная энтропия SoftMax-а от логитов $z$
+/// ($n \times k$) при верных классах `labels` и её градиент по $z$:
+/// $$\mathcal{L} = \frac1n \sum_{i} \bigl(\operatorname{LSE}(z_i) - z_{i, y_i}\bigr), \qquad
+/// \frac{\partial \mathcal{L}}{\partial z} = \frac{\mathrm{SoftMax}(z) - Y}{n},$$
+/// где $Y$ — one-hot матрица меток, а $\operatorname{LSE}(z_i) = m_i + \ln \sum_j e^{z_{ij} - m_i}$,
+/// $m_i = \max_j z_{ij}$ (без переполнения при больших логитах).
+///
+/// # Panics
+///
+/// Если меток не столько же, сколько строк, или метка $\ge k$: это ошибка
+/// в вызывающем коде, а не в данных.
+pub fn softmax_cross_entropy(logits: &Array2<f64>, labels: &[usize]) -> (f64, Array2<f64>) {
+    let (n, k) = logits.dim();
+    assert_eq!(labels.len(), n, "one label per row of logits");
+    let mut grad = logits.clone();
+    let mut total = 0.0;
+    for (mut row, &y) in grad.axis_iter_mut(Axis(0)).zip(labels) {
+        assert!(y < k, "label {y} is not a class index below {k}");
+        let m = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+        let z_y = row[y];
+        row.mapv_inplace(|v| (v - m).exp());
+        let sum = row.sum();
+        total += m + sum.ln() - z_y; // LSE(z_i) − z_{i,y}
+        row /= sum; // SoftMax(z_i)
+        row[y] -= 1.0; // − Y
+    }
+    (total / n as f64, grad / n as f64)
+}
