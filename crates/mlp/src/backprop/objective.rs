@@ -1,0 +1,271 @@
+//! The loss at the output and its gradient $\delta_L = \partial \mathcal{L} / \partial z_L$,
+//! where the backward pass starts.
+
+use std::fmt;
+
+use activations::softmax_rows_inplace;
+use losses::{Loss, LossError, LossKind};
+use ndarray::{ArrayView2, ArrayViewMut2, Zip};
+
+use crate::{Head, ModelError};
+
+/// A head paired with a loss it can be trained with (checked by
+/// [`Head::check_loss`]); computes $\mathcal{L}$ and
+/// $\delta_L = \partial \mathcal{L} / \partial z_L$ from the logits $z_L$.
+///
+/// | head + loss | $\delta_L$ | how |
+/// |---|---|---|
+/// | softmax + `ce_logits` | $\frac1n(\mathrm{SoftMax}(z) - y)$ | fused here, one pass per row, no allocation |
+/// | sigmoid + `bce_logits` | $\frac1n(\sigma(z) - y)$ | the loss's own `value_and_gradient_into` |
+/// | identity + `mse`/`mae`/`huber` | $\partial \mathcal{L} / \partial \hat y$ | the loss's own gradient, $\hat y = z$ |
+/// | sigmoid + `bce`/`focal` | $\frac{\partial \mathcal{L}}{\partial p} \odot p(1 - p)$ | chain rule through $p = \sigma(z)$ |
+/// | softmax + `ce`/`focal_multiclass` | $p \odot (g - \langle g, p \rangle)$, $g = \frac{\partial \mathcal{L}}{\partial p}$ | chain rule through SoftMax (its Jacobian $\mathrm{diag}(p) - p p^\top$ applied to $g$) |
+pub struct Objective {
+    head: Head,
+    kind: LossKind,
+    loss: Box<dyn Loss + Send + Sync>,
+}
+
+impl fmt::Debug for Objective {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Objective")
+            .field("head", &self.head)
+            .field("loss", &self.kind)
+            .finish()
+    }
+}
+
+impl Objective {
+    /// `loss` for a network with `head`; an error if they do not fit or
+    /// the loss's hyperparameters are invalid.
+    pub fn new(head: Head, loss: LossKind) -> Result<Self, ModelError> {
+        head.check_loss(loss)?;
+        Ok(Self {
+            head,
+            kind: loss,
+            loss: loss.build()?,
+        })
+    }
+
+    /// The head.
+    pub fn head(&self) -> Head {
+        self.head
+    }
+
+    /// The loss.
+    pub fn loss(&self) -> LossKind {
+        self.kind
+    }
+
+    /// $\mathcal{L}(z, y)$, with $\delta = \partial \mathcal{L} / \partial z$
+    /// written into `delta`. `probs` and `dl_dp` are scratch of the same
+    /// shape (used by the probability-form losses). `z` must be finite and
+    /// `y` of `z`'s shape (the workspace checks both).
+    pub(crate) fn value_and_delta(
+        &self,
+        z: ArrayView2<'_, f64>,
+        y: ArrayView2<'_, f64>,
+        mut delta: ArrayViewMut2<'_, f64>,
+        mut probs: ArrayViewMut2<'_, f64>,
+        mut dl_dp: ArrayViewMut2<'_, f64>,
+    ) -> Result<f64, ModelError> {
+        match (self.head, self.kind) {
+            (Head::Softmax, LossKind::CrossEntropyWithLogits) => {
+                check_targets(y)?;
+                Ok(softmax_cross_entropy(z, y, delta))
+            }
+            (Head::Identity, _) | (_, LossKind::BceWithLogits) => {
+                Ok(self.loss.value_and_gradient_into(z, y, delta)?)
+            }
+            (Head::Sigmoid, _) => {
+                // ANCHOR: sigmoid_chain
+                // $p = \sigma(z)$, $\delta = \frac{\partial \mathcal{L}}{\partial p} \odot \sigma'(z)$, $\sigma'(z) = p(1 - p)$
+                Zip::from(&mut probs)
+                    .and(&z)
+                    .for_each(|p, &z| *p = activations::sigmoid(z));
+                let value = self
+                    .loss
+                    .value_and_gradient_into(probs.view(), y, dl_dp.view_mut())?;
+                Zip::from(&mut delta)
+                    .and(&dl_dp)
+                    .and(&probs)
+                    .for_each(|d, &g, &p| *d = g * p * (1.0 - p));
+                // ANCHOR_END: sigmoid_chain
+                Ok(value)
+            }
+            (Head::Softmax, _) => {
+                // ANCHOR: softmax_chain
+                // $p = \mathrm{SoftMax}(z)$, $\delta_i = p_i \odot (g_i - \langle g_i, p_i \rangle)$
+                probs.assign(&z);
+                softmax_rows_inplace(&mut probs);
+                let value = self
+                    .loss
+                    .value_and_gradient_into(probs.view(), y, dl_dp.view_mut())?;
+                for ((mut d_i, g_i), p_i) in delta
+                    .rows_mut()
+                    .into_iter()
+                    .zip(dl_dp.rows())
+                    .zip(probs.rows())
+                {
+                    let g_dot_p = g_i.dot(&p_i);
+                    Zip::from(&mut d_i)
+                        .and(&g_i)
+                        .and(&p_i)
+                        .for_each(|d, &g, &p| *d = p * (g - g_dot_p));
+                }
+                // ANCHOR_END: softmax_chain
+                Ok(value)
+            }
+        }
+    }
+}
+
+/// Cross-entropy targets must be in $[0, 1]$ (one-hot rows, or soft labels).
+fn check_targets(y: ArrayView2<'_, f64>) -> Result<(), LossError> {
+    match y.indexed_iter().find(|(_, v)| !(0.0..=1.0).contains(*v)) {
+        Some(((row, col), &value)) if value.is_finite() => Err(LossError::OutOfUnitInterval {
+            which: "target",
+            row,
+            col,
+            value,
+        }),
+        Some(((row, col), &value)) => Err(LossError::NotFinite {
+            which: "target",
+            row,
+            col,
+            value,
+        }),
+        None => Ok(()),
+    }
+}
+
+// ANCHOR: softmax_cross_entropy
+/// Cross-entropy of $\mathrm{SoftMax}(z)$ and its gradient in one pass per
+/// sample, written into `delta` — the "softmax + CE" fusion:
+///
+/// $$ m_i = \max_j z_{ij}, \qquad
+///    \log \mathrm{SoftMax}(z_i)_k = z_{ik} - m_i - \log \sum_j e^{z_{ij} - m_i}, $$
+///
+/// $$ \mathcal{L} = -\frac1n \sum_i \sum_k y_{ik} \log \mathrm{SoftMax}(z_i)_k, \qquad
+///    \delta_{ik} = \frac{\partial \mathcal{L}}{\partial z_{ik}}
+///      = \frac1n \big(\mathrm{SoftMax}(z_i)_k\, s_i - y_{ik}\big), \quad s_i = \sum_k y_{ik}. $$
+///
+/// The exponentials $e^{z_{ij} - m_i} \le 1$ are computed once, stored in
+/// `delta`, and serve both the log-sum-exp of the value and the SoftMax of
+/// the gradient. For one-hot rows ($s_i = 1$) the gradient is the familiar
+/// $\frac1n(\mathrm{SoftMax}(z) - y)$: the SoftMax's Jacobian and the
+/// logarithm's $1/p$ cancel. Equal to [`losses::CrossEntropyWithLogits`]
+/// (test `fused_softmax_ce_equals_the_loss_crate`).
+fn softmax_cross_entropy(
+    z: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    mut delta: ArrayViewMut2<'_, f64>,
+) -> f64 {
+    let n = z.nrows() as f64;
+    let mut total = 0.0;
+    for ((z_i, y_i), mut delta_i) in z.rows().into_iter().zip(y.rows()).zip(delta.rows_mut()) {
+        let m = z_i.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+        let mut sum = 0.0;
+        Zip::from(&mut delta_i).and(&z_i).for_each(|e, &z| {
+            *e = (z - m).exp();
+            sum += *e;
+        });
+        let log_sum = sum.ln();
+        let mut s = 0.0;
+        Zip::from(&z_i).and(&y_i).for_each(|&z, &y| {
+            if y != 0.0 {
+                total -= y * (z - m - log_sum);
+            }
+            s += y;
+        });
+        Zip::from(&mut delta_i)
+            .and(&y_i)
+            .for_each(|d, &y| *d = (*d / sum * s - y) / n);
+    }
+    total / n
+}
+// ANCHOR_END: softmax_cross_entropy
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gradcheck::assert_all_close;
+    use ndarray::{Array2, array};
+
+    fn run(objective: &Objective, z: &Array2<f64>, y: &Array2<f64>) -> (f64, Array2<f64>) {
+        let mut delta = Array2::zeros(z.raw_dim());
+        let mut probs = Array2::zeros(z.raw_dim());
+        let mut dl_dp = Array2::zeros(z.raw_dim());
+        let value = objective
+            .value_and_delta(
+                z.view(),
+                y.view(),
+                delta.view_mut(),
+                probs.view_mut(),
+                dl_dp.view_mut(),
+            )
+            .unwrap();
+        (value, delta)
+    }
+
+    #[test]
+    fn fused_softmax_ce_equals_the_loss_crate() {
+        let z = array![[1.0, -2.0, 0.5], [300.0, 299.0, -1000.0], [0.0, 0.0, 0.0]];
+        let y = array![[0.0, 1.0, 0.0], [0.2, 0.3, 0.5], [1.0, 0.0, 0.0]];
+        let objective = Objective::new(Head::Softmax, LossKind::CrossEntropyWithLogits).unwrap();
+        let (value, delta) = run(&objective, &z, &y);
+        let (expected, expected_delta) = losses::CrossEntropyWithLogits
+            .value_and_gradient(z.view(), y.view())
+            .unwrap();
+        assert_all_close([&value], [&expected], "loss");
+        assert_all_close(delta.iter(), expected_delta.iter(), "delta");
+    }
+
+    #[test]
+    fn probability_losses_chain_through_the_head() {
+        // δ through the head equals the with-logits form for BCE and CE,
+        // where σ'(z) cancels 1/(p(1-p)) and the SoftMax Jacobian cancels 1/p
+        let z = array![[0.3, -1.2], [2.0, 0.1]];
+        let y = array![[1.0, 0.0], [0.0, 1.0]];
+        let pairs = [
+            (Head::Sigmoid, LossKind::Bce, LossKind::BceWithLogits),
+            (
+                Head::Softmax,
+                LossKind::CrossEntropy,
+                LossKind::CrossEntropyWithLogits,
+            ),
+        ];
+        for (head, prob_loss, logit_loss) in pairs {
+            let (v1, d1) = run(&Objective::new(head, prob_loss).unwrap(), &z, &y);
+            let (v2, d2) = run(&Objective::new(head, logit_loss).unwrap(), &z, &y);
+            assert_all_close([&v1], [&v2], "value");
+            assert_all_close(d1.iter(), d2.iter(), "delta");
+        }
+    }
+
+    #[test]
+    fn targets_outside_the_unit_interval_are_loss_errors() {
+        let objective = Objective::new(Head::Softmax, LossKind::CrossEntropyWithLogits).unwrap();
+        let z = array![[0.0, 1.0]];
+        let mut buffers = [
+            Array2::zeros((1, 2)),
+            Array2::zeros((1, 2)),
+            Array2::zeros((1, 2)),
+        ];
+        let [delta, probs, dl_dp] = &mut buffers;
+        let err = objective
+            .value_and_delta(
+                z.view(),
+                array![[2.0, 0.0]].view(),
+                delta.view_mut(),
+                probs.view_mut(),
+                dl_dp.view_mut(),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "loss: target[0, 0] = 2 is outside [0, 1]; this loss expects probabilities"
+        );
+        assert!(Objective::new(Head::Identity, LossKind::CrossEntropy).is_err());
+    }
+}
