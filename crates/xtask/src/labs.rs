@@ -1,15 +1,117 @@
-//! `cargo xtask labs …`: the teacher's tools.
+//! `cargo xtask labs …`: the teacher's tools for the labs in `exercises/`.
+//!
+//! * `check` — every solution passes all of its lab's tests, every stub
+//!   fails each of them (run one by one), stubs and solutions are twins,
+//!   fmt- and clippy-clean, and a handout builds and grades as it should;
+//! * `handout` — a standalone student workspace with the chosen labs;
+//! * `grade` — runs a student's workspace and reports tests, points and
+//!   tampering, as Markdown or JSON.
+//!
+//! The logic lives in small modules, each with its own unit tests:
+//! [`catalog`] finds labs and their files, [`libtest`] parses test-binary
+//! output, [`runner`] builds with cargo and runs single tests with a time
+//! limit, [`manifest`] hashes the handed-out files, [`points`] reads the
+//! weights, [`twins`] compares stubs with solutions, [`leak`] looks for
+//! solution code in a handout, and [`report`] renders the grade.
 
 use crate::Result;
+use std::path::PathBuf;
+
+mod catalog;
+mod check;
+mod grade;
+mod handout;
+mod leak;
+mod libtest;
+mod manifest;
+mod points;
+mod report;
+mod runner;
+mod twins;
 
 /// The lab subcommands.
 #[derive(clap::Subcommand)]
 pub enum Command {
     /// Every solution passes its lab's tests; every stub fails each of them.
-    Check,
+    Check(CheckArgs),
+    /// Write a standalone student workspace with the chosen labs.
+    Handout(HandoutArgs),
+    /// Run a student's workspace and report tests passed, points and tampering.
+    Grade(GradeArgs),
+}
+
+/// Options of `cargo xtask labs check`.
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Labs to check, e.g. `1-3` or `2,5` (default: all).
+    #[arg(long)]
+    pub labs: Option<String>,
+    /// Skip the handout round trip (build a handout, grade it bare and solved).
+    #[arg(long)]
+    pub skip_handout: bool,
+    /// Largest allowed time, in seconds, for one lab's whole test run (solution, debug build).
+    #[arg(long, default_value_t = 10.0)]
+    pub max_seconds: f64,
+}
+
+/// Options of `cargo xtask labs handout`.
+#[derive(clap::Args)]
+pub struct HandoutArgs {
+    /// Directory to create (must not exist or be empty).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Labs to include, e.g. `1-3` or `2,5` (default: all).
+    #[arg(long)]
+    pub labs: Option<String>,
+}
+
+/// Options of `cargo xtask labs grade`.
+#[derive(clap::Args)]
+pub struct GradeArgs {
+    /// The student's workspace (a handout with their work in it).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// Report format: `md` for people, `json` for a course system.
+    #[arg(long, value_enum, default_value_t = report::Format::Md)]
+    pub format: report::Format,
+    /// Labs to grade, e.g. `1-3` (default: those in the workspace).
+    #[arg(long)]
+    pub labs: Option<String>,
+    /// Points per lab (default: `exercises/points.toml`; equal weights if absent).
+    #[arg(long)]
+    pub points: Option<PathBuf>,
+    /// Expected hashes and test names (default: computed from this course's
+    /// `exercises/`; pass the `.labs/manifest.json` kept from hand-out time
+    /// if the tests have changed since).
+    #[arg(long)]
+    pub manifest: Option<PathBuf>,
+    /// Time limit for one test, in seconds.
+    #[arg(long, default_value_t = 120.0)]
+    pub timeout: f64,
+    /// Cargo target directory for the student's build (default: theirs).
+    #[arg(long)]
+    pub target_dir: Option<PathBuf>,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 /// Runs a lab subcommand.
-pub fn run(_cmd: Command) -> Result {
-    Err("`cargo xtask labs` is not built yet".into())
+pub fn run(cmd: Command) -> Result {
+    let root = crate::workspace_root();
+    match cmd {
+        Command::Check(args) => check::run(&root, &args),
+        Command::Handout(args) => {
+            let labs = catalog::select(&root, args.labs.as_deref())?;
+            let written = handout::write(&root, &labs, &args.out)?;
+            eprintln!(
+                "handout with {} written to {} ({} files); no solution code found in it",
+                catalog::names(&labs),
+                args.out.display(),
+                written
+            );
+            Ok(())
+        }
+        Command::Grade(args) => grade::run(&root, &args),
+    }
 }
