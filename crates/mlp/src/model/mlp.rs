@@ -275,7 +275,14 @@ impl Mlp {
     /// Copies the weights of `other` (same sizes) into `self` without
     /// allocating: how the trainer keeps and restores its best weights.
     pub(crate) fn assign(&mut self, other: &Mlp) {
-        debug_assert!(self.has_sizes(&other.sizes()));
+        debug_assert!(
+            self.layers.len() == other.layers.len()
+                && self
+                    .layers
+                    .iter()
+                    .zip(&other.layers)
+                    .all(|(a, b)| a.weight.dim() == b.weight.dim())
+        );
         for (mine, theirs) in self.layers.iter_mut().zip(&other.layers) {
             mine.weight.assign(&theirs.weight);
             mine.bias.assign(&theirs.bias);
