@@ -5,8 +5,10 @@
 //! being run (`ignore`, `no_run`). A Rust block that includes compiled
 //! source (`{{#include …}}`) holds nothing else: the book crate turns such a
 //! block into text (its crate compiles it), so any other line in it would
-//! escape the doctests.
+//! escape the doctests. A Markdown file pulled in whole (a lab's README) is
+//! not seen by the doctests at all, so it may hold no Rust block.
 
+use super::includes::includes_in;
 use super::{Problem, files_with_extension};
 use std::path::Path;
 
@@ -69,6 +71,29 @@ pub fn check(src: &Path) -> Vec<Problem> {
         let Ok(text) = std::fs::read_to_string(&chapter) else {
             continue;
         };
+        let dir = chapter.parent().unwrap_or(src);
+        for include in includes_in(&text) {
+            if !include.path.ends_with(".md") {
+                continue;
+            }
+            let included = dir.join(&include.path);
+            let Ok(included_text) = std::fs::read_to_string(&included) else {
+                continue; // the includes check reports a missing file
+            };
+            for fence in fences_in(&included_text) {
+                let lang = fence.info.split([',', ' ']).next().unwrap_or("");
+                if lang.is_empty() || lang == "rust" {
+                    problems.push(Problem::new(
+                        &included,
+                        Some(fence.line),
+                        format!(
+                            "{} block in a file the book includes whole: `cargo test -p book` does not run it; mark it ```text or move the code into a crate",
+                            if lang.is_empty() { "unlabelled" } else { "Rust" }
+                        ),
+                    ));
+                }
+            }
+        }
         for fence in fences_in(&text) {
             let mut words = fence.info.split([',', ' ']).filter(|w| !w.is_empty());
             let lang = words.next().unwrap_or("");
@@ -144,6 +169,23 @@ mod tests {
         assert_eq!(p[0].line, Some(1));
         assert!(p[1].message.contains("`ignore`"));
         assert!(p[2].message.contains("`no_run`"));
+    }
+
+    #[test]
+    fn rust_in_an_included_markdown_file_fails() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = dir.path().join("src");
+        std::fs::create_dir(&src).unwrap();
+        std::fs::write(
+            dir.path().join("README.md"),
+            "# Lab\n\n```rust\nlet x = 1;\n```\n\n```sh\ncargo test -p lab01\n```\n",
+        )
+        .unwrap();
+        std::fs::write(src.join("lab01.md"), "{{#include ../README.md}}\n").unwrap();
+        let p = check(&src);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].file.ends_with("README.md") && p[0].line == Some(3));
+        assert!(p[0].message.contains("does not run it"));
     }
 
     #[test]
