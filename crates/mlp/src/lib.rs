@@ -17,6 +17,7 @@
 pub mod backprop;
 pub mod checkpoint;
 pub mod data;
+pub mod lr_finder;
 pub mod model;
 pub mod train;
 
