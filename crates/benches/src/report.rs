@@ -1,0 +1,295 @@
+//! The side-by-side table: workload, ours, PyTorch, micrograd, ratios, target.
+//!
+//! Every cell is either a measured number, or says plainly why there is
+//! none ("pending: …", "failed: …", "—"): the table never shows a number
+//! that was not measured in this run.
+
+use std::fmt::Write;
+
+use crate::peer::{Measurement, Unit};
+
+/// One cell of the table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// A number measured in this run (the best round).
+    Measured(f64),
+    /// Not measurable yet, with the reason (e.g. the trainer has not landed).
+    Pending(String),
+    /// The measurement was tried and failed, with the reason.
+    Failed(String),
+    /// Not run in this invocation (e.g. `--no-peers`), with the reason.
+    NotRun(String),
+    /// This side has no such workload.
+    Absent,
+}
+
+impl Cell {
+    /// The number, if one was measured.
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Cell::Measured(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The best round of `m`, or [`Cell::Absent`] if there is no measurement.
+    pub fn from_measurement(m: Option<&Measurement>) -> Self {
+        m.map_or(Cell::Absent, |m| Cell::Measured(m.best))
+    }
+
+    fn render(&self, unit: Unit) -> String {
+        match self {
+            Cell::Measured(v) => format_value(*v, unit),
+            Cell::Pending(why) => format!("pending ({why})"),
+            Cell::Failed(why) => format!("failed ({why})"),
+            Cell::NotRun(why) => format!("not run ({why})"),
+            Cell::Absent => "—".to_owned(),
+        }
+    }
+}
+
+/// An upper bound on a time (or lower bound on a rate) that ours must meet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    /// The bound, in the row's unit.
+    pub bound: f64,
+    /// Whether ours must also be no slower than PyTorch measured in the same run.
+    pub no_slower_than_pytorch: bool,
+}
+
+impl Target {
+    /// Whether `ours` meets the target, or `None` while ours is not measured
+    /// (or PyTorch is needed and missing).
+    pub fn met(&self, unit: Unit, ours: &Cell, pytorch: &Cell) -> Option<bool> {
+        let ours = ours.value()?;
+        let within_bound = if unit.is_time() {
+            ours <= self.bound
+        } else {
+            ours >= self.bound
+        };
+        let against_pytorch = if self.no_slower_than_pytorch {
+            unit.speedup(ours, pytorch.value()?) >= 1.0
+        } else {
+            true
+        };
+        Some(within_bound && against_pytorch)
+    }
+
+    fn render(&self, unit: Unit, ours: &Cell, pytorch: &Cell) -> String {
+        let sign = if unit.is_time() { "≤" } else { "≥" };
+        let mut text = format!("{sign} {}", format_value(self.bound, unit));
+        if self.no_slower_than_pytorch {
+            text.push_str(" and ≤ PyTorch");
+        }
+        let verdict = match (self.met(unit, ours, pytorch), ours.value()) {
+            (Some(true), _) => ": met".to_owned(),
+            (Some(false), Some(v)) => {
+                let by = if unit.is_time() {
+                    v / self.bound
+                } else {
+                    self.bound / v
+                };
+                if self.no_slower_than_pytorch && by <= 1.0 {
+                    ": MISSED (slower than PyTorch)".to_owned()
+                } else {
+                    format!(": MISSED ({by:.2}× the bound)")
+                }
+            }
+            _ => String::new(),
+        };
+        text + &verdict
+    }
+}
+
+/// One line of the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// What was run, e.g. `"MLP 784-256-10, epoch, f64"`.
+    pub workload: String,
+    /// The unit of every number in the row.
+    pub unit: Unit,
+    /// Our result.
+    pub ours: Cell,
+    /// PyTorch's result.
+    pub pytorch: Cell,
+    /// micrograd's result.
+    pub micrograd: Cell,
+    /// The issue's target for ours, if it sets one.
+    pub target: Option<Target>,
+    /// Anything else worth a column (e.g. the fraction of the FMA limit).
+    pub note: String,
+}
+
+impl Row {
+    /// A row with only our number (no peer, no target, no note).
+    pub fn ours(workload: impl Into<String>, unit: Unit, ours: Cell) -> Self {
+        Self {
+            workload: workload.into(),
+            unit,
+            ours,
+            pytorch: Cell::Absent,
+            micrograd: Cell::Absent,
+            target: None,
+            note: String::new(),
+        }
+    }
+}
+
+/// A number in the unit's natural scale: `1.23 s`, `45.6 µs`,
+/// `0.052 µs/node`, `61.2 GFLOP/s`.
+pub fn format_value(v: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Gflops => format!("{v:.1} GFLOP/s"),
+        Unit::SecondsPerNode => format!("{:.3} µs/node", v * 1e6),
+        Unit::SecondsPerEpoch | Unit::SecondsPerStep => {
+            let per = if unit == Unit::SecondsPerStep {
+                "/step"
+            } else {
+                "/epoch"
+            };
+            if v >= 1.0 {
+                format!("{v:.2} s{per}")
+            } else if v >= 1e-3 {
+                format!("{:.1} ms{per}", v * 1e3)
+            } else {
+                format!("{:.1} µs{per}", v * 1e6)
+            }
+        }
+    }
+}
+
+/// `ours` against `theirs`: `"2.10× faster"`, `"1.85× slower"`, or `"—"`
+/// when either is missing.
+pub fn format_ratio(unit: Unit, ours: &Cell, theirs: &Cell) -> String {
+    match (ours.value(), theirs.value()) {
+        (Some(o), Some(t)) => {
+            let s = unit.speedup(o, t);
+            if s >= 1.0 {
+                format!("{s:.2}× faster")
+            } else {
+                format!("{:.2}× slower", 1.0 / s)
+            }
+        }
+        _ => "—".to_owned(),
+    }
+}
+
+/// The rows as a Markdown table (pastes into README.md and the book).
+pub fn markdown(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| workload | ours | PyTorch | micrograd | ours vs PyTorch | ours vs micrograd | target | note |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    for r in rows {
+        let target = r
+            .target
+            .map_or_else(String::new, |t| t.render(r.unit, &r.ours, &r.pytorch));
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.workload,
+            r.ours.render(r.unit),
+            r.pytorch.render(r.unit),
+            r.micrograd.render(r.unit),
+            format_ratio(r.unit, &r.ours, &r.pytorch),
+            format_ratio(r.unit, &r.ours, &r.micrograd),
+            target,
+            r.note,
+        )
+        .expect("writing to a String cannot fail");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_printed_in_their_natural_scale() {
+        let cases = [
+            (1.66, Unit::SecondsPerEpoch, "1.66 s/epoch"),
+            (0.88, Unit::SecondsPerEpoch, "880.0 ms/epoch"),
+            (7.5e-4, Unit::SecondsPerStep, "750.0 µs/step"),
+            (4.9e-6, Unit::SecondsPerNode, "4.900 µs/node"),
+            (61.24, Unit::Gflops, "61.2 GFLOP/s"),
+        ];
+        for (v, unit, text) in cases {
+            assert_eq!(format_value(v, unit), text);
+        }
+    }
+
+    #[test]
+    fn ratios_say_which_side_is_faster() {
+        let (fast, slow) = (Cell::Measured(1.0), Cell::Measured(2.0));
+        assert_eq!(
+            format_ratio(Unit::SecondsPerEpoch, &fast, &slow),
+            "2.00× faster"
+        );
+        assert_eq!(
+            format_ratio(Unit::SecondsPerEpoch, &slow, &fast),
+            "2.00× slower"
+        );
+        assert_eq!(format_ratio(Unit::Gflops, &slow, &fast), "2.00× faster");
+        let pending = Cell::Pending("trainer".into());
+        assert_eq!(format_ratio(Unit::SecondsPerEpoch, &pending, &slow), "—");
+    }
+
+    #[test]
+    fn targets_are_judged_on_bound_and_pytorch() {
+        let t = Target {
+            bound: 1.0,
+            no_slower_than_pytorch: true,
+        };
+        let unit = Unit::SecondsPerEpoch;
+        let torch = Cell::Measured(1.6);
+        assert_eq!(t.met(unit, &Cell::Measured(0.9), &torch), Some(true));
+        assert_eq!(t.met(unit, &Cell::Measured(1.1), &torch), Some(false));
+        assert_eq!(
+            t.met(unit, &Cell::Measured(0.9), &Cell::Measured(0.8)),
+            Some(false)
+        );
+        assert_eq!(t.met(unit, &Cell::Pending("x".into()), &torch), None);
+        assert_eq!(t.met(unit, &Cell::Measured(0.9), &Cell::Absent), None);
+        assert_eq!(
+            t.render(unit, &Cell::Measured(1.25), &torch),
+            "≤ 1.00 s/epoch and ≤ PyTorch: MISSED (1.25× the bound)"
+        );
+        assert_eq!(
+            t.render(unit, &Cell::Measured(0.9), &Cell::Measured(0.8)),
+            "≤ 1.00 s/epoch and ≤ PyTorch: MISSED (slower than PyTorch)"
+        );
+        let rate = Target {
+            bound: 50.0,
+            no_slower_than_pytorch: false,
+        };
+        assert_eq!(
+            rate.met(Unit::Gflops, &Cell::Measured(60.0), &Cell::Absent),
+            Some(true)
+        );
+        assert_eq!(
+            rate.render(Unit::Gflops, &Cell::Measured(25.0), &Cell::Absent),
+            "≥ 50.0 GFLOP/s: MISSED (2.00× the bound)"
+        );
+    }
+
+    #[test]
+    fn the_table_says_pending_instead_of_inventing_a_number() {
+        let mut row = Row::ours(
+            "MLP 784-256-10, epoch, f64",
+            Unit::SecondsPerEpoch,
+            Cell::Pending("mlp trainer not landed".into()),
+        );
+        row.pytorch = Cell::Measured(1.66);
+        row.target = Some(Target {
+            bound: 1.0,
+            no_slower_than_pytorch: true,
+        });
+        let table = markdown(&[row]);
+        let line = table.lines().nth(2).unwrap();
+        assert_eq!(
+            line,
+            "| MLP 784-256-10, epoch, f64 | pending (mlp trainer not landed) | 1.66 s/epoch | — | — | — | ≤ 1.00 s/epoch and ≤ PyTorch |  |"
+        );
+    }
+}
