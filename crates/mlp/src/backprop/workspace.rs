@@ -6,7 +6,7 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice, Zip, linalg::gener
 use super::{Gradients, Objective};
 use crate::model::dispatch::with_activation;
 use crate::{Mlp, ModelError};
-use activations::Activation;
+use activations::{Activation, ActivationKind};
 
 /// Buffers for one batch of up to `capacity` rows: the pre-activations
 /// $z_l$, activations $a_l$ and errors $\delta_l$ of every layer, and the
@@ -267,11 +267,22 @@ impl Workspace {
                 let mut delta_prev = top_mut(&mut before[l - 1], rows);
                 general_mat_mul(1.0, &delta_l, &layer.weight, 0.0, &mut delta_prev);
                 let z_prev = top(&self.z[l - 1], rows);
-                with_activation!(mlp.hidden(), f => {
-                    Zip::from(&mut delta_prev)
-                        .and(&z_prev)
-                        .for_each(|d, &z| *d *= f.derivative(z))
-                });
+                let a_prev = top(&self.a[l - 1], rows);
+                match mlp.hidden() {
+                    // $f'$ from the stored $a = f(z)$: $\tanh' = 1 - a^2$, $\sigma' = a(1 - a)$ —
+                    // the same numbers as `derivative(z)`, without a second exponential
+                    ActivationKind::Tanh => Zip::from(&mut delta_prev)
+                        .and(&a_prev)
+                        .for_each(|d, &a| *d *= 1.0 - a * a),
+                    ActivationKind::Sigmoid => Zip::from(&mut delta_prev)
+                        .and(&a_prev)
+                        .for_each(|d, &a| *d *= a * (1.0 - a)),
+                    hidden => with_activation!(hidden, f => {
+                        Zip::from(&mut delta_prev)
+                            .and(&z_prev)
+                            .for_each(|d, &z| *d *= f.derivative(z))
+                    }),
+                }
             }
             // ANCHOR_END: backward_layer
         }
