@@ -52,6 +52,8 @@ fn proptest_config() -> ProptestConfig {
     ProptestConfig {
         cases: 48,
         failure_persistence: None,
+        // the same cases on every run: a grade must not depend on luck
+        rng_seed: proptest::test_runner::RngSeed::Fixed(3),
         ..ProptestConfig::default()
     }
 }
@@ -232,7 +234,9 @@ proptest! {
 
     #[test]
     fn t09_unary_operations_match_finite_differences(
-        a in gradcheck::strategies::scalar_away_from(-4.0..4.0, &[0.0], 1e-2),
+        // away from 0: the ReLU kink, and 1/a whose third derivative would
+        // make the central difference itself inaccurate
+        a in gradcheck::strategies::scalar_away_from(-4.0..4.0, &[0.0], 0.25),
         n in -3..4i32,
     ) {
         let ops: [UnaryCase; 7] = [

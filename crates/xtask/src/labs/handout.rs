@@ -156,6 +156,22 @@ pub fn dependency_entry(text: &str, name: &str) -> Option<String> {
     Some(entry.join("\n"))
 }
 
+/// `line` without a trailing `# comment` (a `#` inside a string stays).
+pub fn strip_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}
+
 /// The handout's `Cargo.toml`: members, the course's package fields,
 /// lints and profile, and the course's entries for the dependencies used.
 pub fn workspace_manifest(
@@ -172,12 +188,14 @@ pub fn workspace_manifest(
         out.push_str(&format!("    \"{m}\",\n"));
     }
     out.push_str("]\n\n");
-    for header in COPIED_SECTIONS {
+    let copy = |out: &mut String, header: &str| -> Result {
         let text = section(course, header)
             .ok_or_else(|| format!("the course's Cargo.toml has no {header} section"))?;
         out.push_str(&text);
         out.push_str("\n\n");
-    }
+        Ok(())
+    };
+    copy(&mut out, COPIED_SECTIONS[0])?;
     out.push_str("[workspace.dependencies]\n");
     for dep in deps {
         if dep == SHARED_DIR {
@@ -189,9 +207,17 @@ pub fn workspace_manifest(
                 "`{dep}` is used by a lab but missing from the course's [workspace.dependencies]"
             )
         })?;
-        out.push_str(entry.trim_start());
-        out.push('\n');
+        // the course's comments explain the course's choices, not the labs'
+        for line in entry.lines() {
+            out.push_str(strip_comment(line).trim_end());
+            out.push('\n');
+        }
     }
+    out.push('\n');
+    for header in &COPIED_SECTIONS[1..] {
+        copy(&mut out, header)?;
+    }
+    let out = out.trim_end().to_string() + "\n";
     // a typo here would only show in the student's first build: parse now
     toml::from_str::<toml::Table>(&out).map_err(|e| format!("generated Cargo.toml: {e}"))?;
     Ok(out)
@@ -269,6 +295,17 @@ opt-level = 3
             "ndarray = { version = \"0.17.2\", features = [\n    \"approx\",\n] }"
         );
         assert!(dependency_entry(COURSE, "nd").is_none());
+    }
+
+    #[test]
+    fn comments_are_stripped_outside_strings() {
+        assert_eq!(
+            strip_comment("rand = \"0.10\"  # seeded"),
+            "rand = \"0.10\"  "
+        );
+        assert_eq!(strip_comment("x = \"a#b\" # c"), "x = \"a#b\" ");
+        assert_eq!(strip_comment("# only"), "");
+        assert_eq!(strip_comment("plain = 1"), "plain = 1");
     }
 
     #[test]

@@ -88,6 +88,38 @@ pub fn last_panic_message(text: &str) -> Option<String> {
     })
 }
 
+/// Makes a property-test failure readable in one glance: proptest's
+/// statistics lines go, and the (often multi-line) smallest failing input
+/// becomes one line of at most 200 characters.
+pub fn tidy(message: &str) -> String {
+    let mut kept: Vec<String> = Vec::new();
+    let mut input: Option<String> = None;
+    for line in message.lines() {
+        let trimmed = line.trim();
+        let statistic = ["successes:", "local rejects:", "global rejects:"]
+            .iter()
+            .any(|s| trimmed.starts_with(s));
+        if statistic {
+            continue;
+        }
+        match input.as_mut() {
+            Some(text) => {
+                text.push(' ');
+                text.push_str(trimmed);
+            }
+            None if trimmed.starts_with("minimal failing input:") => {
+                input = Some(trimmed.to_string())
+            }
+            None => kept.push(line.to_string()),
+        }
+    }
+    if let Some(text) = input {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        kept.push(shorten(&text, 1, 200));
+    }
+    kept.join("\n")
+}
+
 /// Shortens a message for a report: at most `lines` lines and `chars`
 /// characters, with `…` where it was cut.
 pub fn shorten(message: &str, lines: usize, chars: usize) -> String {
@@ -188,6 +220,16 @@ test result: FAILED. 1 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; 
             "(panic without a message)"
         );
         assert_eq!(last_panic_message("no panic here"), None);
+    }
+
+    #[test]
+    fn property_test_messages_are_tidied() {
+        let message = "Test failed: ratio wrong.\nminimal failing input: m = [[0.0, 0.0],\n   [0.0, 0.0]], shape=[2, 2]\n\tsuccesses: 3\n\tlocal rejects: 0\n\tglobal rejects: 0";
+        assert_eq!(
+            tidy(message),
+            "Test failed: ratio wrong.\nminimal failing input: m = [[0.0, 0.0], [0.0, 0.0]], shape=[2, 2]"
+        );
+        assert_eq!(tidy("plain\nmessage"), "plain\nmessage");
     }
 
     #[test]

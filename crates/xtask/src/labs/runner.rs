@@ -288,7 +288,10 @@ pub fn judge(name: &str, done: &Finished, timeout: Duration) -> TestRun {
             let message = libtest::failure_section(&done.output, name)
                 .and_then(libtest::last_panic_message)
                 .unwrap_or_else(|| "тест не прошёл (сообщения нет)".to_string());
-            (false, Some(libtest::shorten(&message, 6, 600)))
+            (
+                false,
+                Some(libtest::shorten(&libtest::tidy(&message), 6, 600)),
+            )
         }
         (Some(s), _) => (
             false,
@@ -329,7 +332,7 @@ fn judge_in_batch(name: &str, done: &Finished) -> TestRun {
     let message = (!passed).then(|| {
         libtest::failure_section(&done.output, name)
             .and_then(libtest::last_panic_message)
-            .map(|m| libtest::shorten(&m, 6, 600))
+            .map(|m| libtest::shorten(&libtest::tidy(&m), 6, 600))
             .unwrap_or_else(|| "тест не прошёл или не запускался".to_string())
     });
     TestRun {
