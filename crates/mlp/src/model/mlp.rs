@@ -2,7 +2,7 @@
 
 use activations::ActivationKind;
 use losses::LossKind;
-use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, Slice};
 
 use super::architecture::check_activation;
 use super::{Architecture, Head, Init, Linear, ModelError};
@@ -176,9 +176,23 @@ impl Mlp {
 
     /// The last layer's output $z_L$ for a batch `x` (`n × d`): the logits of
     /// a classifier, the prediction of a regression network.
+    ///
+    /// Runs in chunks of at most 1024 rows, so a large set needs buffers of
+    /// one chunk only (plus the result).
     pub fn logits(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
-        let mut workspace = Workspace::new(self, x.nrows().max(1));
-        Ok(workspace.forward(self, x)?.to_owned())
+        const CHUNK: usize = 1024;
+        let n = x.nrows();
+        let mut workspace = Workspace::new(self, n.clamp(1, CHUNK));
+        if n <= CHUNK {
+            return Ok(workspace.forward(self, x)?.to_owned());
+        }
+        let mut z = Array2::zeros((n, self.n_outputs()));
+        for start in (0..n).step_by(CHUNK) {
+            let rows = Slice::from(start..(start + CHUNK).min(n));
+            let logits = workspace.forward(self, x.slice_axis(Axis(0), rows))?;
+            z.slice_axis_mut(Axis(0), rows).assign(&logits);
+        }
+        Ok(z)
     }
 
     /// $f(x)$: the head applied to the logits — probabilities for a
@@ -386,6 +400,20 @@ mod tests {
         assert_eq!(sigmoid.predict(x.view()).unwrap(), vec![1, 0]);
         let p = sigmoid.predict_proba(array![[0.0]].view()).unwrap();
         assert_eq!(p, array![[0.5]]);
+    }
+
+    #[test]
+    fn large_inputs_are_run_in_chunks_with_the_same_result() {
+        let net = Mlp::new(&arch(&[3, 5, 2], Head::Softmax), Init::He, 9).unwrap();
+        let x = Array2::from_shape_fn((2500, 3), |(i, j)| ((i * 3 + j) % 11) as f64 - 5.0);
+        let all = net.logits(x.view()).unwrap();
+        assert_eq!(all.dim(), (2500, 2));
+        for i in [0, 1023, 1024, 2499] {
+            let one = net
+                .logits(x.slice_axis(Axis(0), Slice::from(i..i + 1)))
+                .unwrap();
+            assert_eq!(all.row(i), one.row(0), "row {i}");
+        }
     }
 
     #[test]
