@@ -11,9 +11,10 @@ use activations::ActivationKind;
 use losses::LossKind;
 use mlp::checkpoint::{Checkpoint, CheckpointError, STATE_FILE, load_model, save_model};
 use mlp::data::{self, Fractions, Split, Standardizer};
-use mlp::train::{EpochRecord, Observer, Outcome, Silent, TrainConfig, Trainer};
+use mlp::train::{EpochRecord, Observer, Outcome, ScheduleUnit, Silent, TrainConfig, Trainer};
 use mlp::{Architecture, Head, Init, Mlp};
 use safetensors::SafeTensors;
+use schedulers::ScheduleConfig;
 
 fn net(seed: u64) -> Mlp {
     let arch = Architecture::new([3, 4, 2], ActivationKind::Tanh, Head::Softmax).unwrap();
@@ -222,6 +223,18 @@ fn config() -> TrainConfig {
         .with_learning_rate(0.01)
         .with_seed(9)
         .with_early_stopping(50)
+        .with_schedule(
+            ScheduleConfig::LinearWarmup {
+                warmup_steps: 10,
+                start_factor: 0.1,
+                then: Box::new(ScheduleConfig::CosineAnnealing {
+                    eta_min: 1e-4,
+                    eta_max: 0.01,
+                    total_steps: 50,
+                }),
+            },
+            ScheduleUnit::Batch,
+        )
 }
 
 fn trainer() -> Trainer {
@@ -323,6 +336,7 @@ fn a_checkpoint_round_trips_and_keeps_one_weights_file() {
         "\"seed\": 9",
         "\"history\"",
         "\"scaler\"",
+        "\"schedule_step\": 18",
     ] {
         assert!(state.contains(field), "{field} missing from {state}");
     }

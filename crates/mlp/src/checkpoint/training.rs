@@ -13,7 +13,7 @@ use super::atomic::{read, write_atomically};
 use super::model_file::{from_json, to_json};
 use super::tensors::{FORMAT_VERSION, decode, encode, network_tensors};
 use crate::data::Standardizer;
-use crate::train::{Progress, TrainConfig, Trainer};
+use crate::train::{Progress, ScheduleUnit, TrainConfig, Trainer};
 use crate::{Architecture, Mlp};
 
 /// The state file's name inside a checkpoint directory.
@@ -60,8 +60,22 @@ struct State {
     config: TrainConfig,
     progress: Progress,
     optimizer: OptimizerState,
+    /// The step $t$ the schedule gives the next batch's rate for (batches
+    /// or epochs done, by the config's unit); `None` without a schedule.
+    schedule_step: Option<u64>,
     rng: RngState,
     scaler: Option<Standardizer>,
+}
+
+/// The schedule's $t$ for the next batch: batches or epochs done so far.
+fn schedule_step(config: &TrainConfig, progress: &Progress) -> Option<u64> {
+    config
+        .schedule
+        .as_ref()
+        .map(|_| match config.schedule_unit {
+            ScheduleUnit::Batch => progress.step,
+            ScheduleUnit::Epoch => progress.epoch as u64,
+        })
 }
 
 impl Checkpoint {
@@ -102,8 +116,8 @@ impl Checkpoint {
     /// best model; `f64` little-endian; a header with the format, version,
     /// architecture and a CRC-32) and [`STATE_FILE`] (format, version, the
     /// weights file's name and CRC-32, and the state — architecture, config
-    /// with the seed, progress with the history, optimizer state, RNG
-    /// position, scaler — with its own CRC-32).
+    /// with the seed, progress with the history, optimizer state, schedule
+    /// step, RNG position, scaler — with its own CRC-32).
     ///
     /// **Consistent after a crash at any point.** Each file is written
     /// atomically (temporary file, `fsync`, rename). The weights go first,
@@ -144,6 +158,7 @@ impl Checkpoint {
             config: self.config.clone(),
             progress: self.progress.clone(),
             optimizer: self.optimizer.clone(),
+            schedule_step: schedule_step(&self.config, &self.progress),
             rng: RngState {
                 scheme: RNG_SCHEME.into(),
                 seed: self.config.seed,
@@ -221,6 +236,12 @@ impl Checkpoint {
                 path: state_name.clone(),
                 source,
             })?;
+        if state.schedule_step != schedule_step(&state.config, &state.progress) {
+            return Err(bad(format!(
+                "its schedule_step {:?} disagrees with the progress and the schedule's unit",
+                state.schedule_step
+            )));
+        }
         let rng_matches = state.rng.seed == state.config.seed
             && state.rng.epoch == state.progress.epoch
             && state.rng.batch == state.progress.batch;
