@@ -98,7 +98,7 @@ impl Value {
         todo!()
     }
 
-    /// $c = \mathrm{ReLU}(a) = \max(a, 0)$: $\quad \dfrac{\partial c}{\partial a} = [a > 0]$.
+    /// $c = \mathrm{ReLU}(a) = \max(a, 0)$: $\quad \dfrac{\partial c}{\partial a} = \mathbf{1}_{a > 0}$.
     pub fn relu(&self) -> Value {
         // TODO: c = max(a, 0), локальная производная 1 при a > 0, иначе 0
         todo!()

@@ -41,7 +41,7 @@ pub fn relu(z: &Array2<f64>) -> Array2<f64> {
 
 /// Обратный проход через ReLU: градиент по входу $z$ из градиента по
 /// выходу $h$,
-/// $$\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial h} \odot [z > 0].$$
+/// $$\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial h} \odot \mathbf{1}_{z > 0}.$$
 pub fn relu_backward(z: &Array2<f64>, grad_h: &Array2<f64>) -> Array2<f64> {
     // TODO: копия grad_h, где элементы с z ≤ 0 обнулены (ndarray::Zip или mapv по индексам)
     todo!()

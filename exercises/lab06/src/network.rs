@@ -62,7 +62,7 @@ impl Mlp {
     /// $$\frac{\partial \mathcal{L}}{\partial W_2} = \Bigl(\frac{\partial \mathcal{L}}{\partial z_2}\Bigr)^{\!\top} h_1, \qquad
     /// \frac{\partial \mathcal{L}}{\partial b_2} = \sum_{\text{строки}} \frac{\partial \mathcal{L}}{\partial z_2}, \qquad
     /// \frac{\partial \mathcal{L}}{\partial h_1} = \frac{\partial \mathcal{L}}{\partial z_2} W_2,$$
-    /// $$\frac{\partial \mathcal{L}}{\partial z_1} = \frac{\partial \mathcal{L}}{\partial h_1} \odot [z_1 > 0], \qquad
+    /// $$\frac{\partial \mathcal{L}}{\partial z_1} = \frac{\partial \mathcal{L}}{\partial h_1} \odot \mathbf{1}_{z_1 > 0}, \qquad
     /// \frac{\partial \mathcal{L}}{\partial W_1} = \Bigl(\frac{\partial \mathcal{L}}{\partial z_1}\Bigr)^{\!\top} x, \qquad
     /// \frac{\partial \mathcal{L}}{\partial b_1} = \sum_{\text{строки}} \frac{\partial \mathcal{L}}{\partial z_1}.$$
     pub fn backward(&self, cache: &Cache, dz2: &Array2<f64>) -> Gradients {

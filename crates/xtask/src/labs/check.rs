@@ -1,6 +1,6 @@
 //! `cargo xtask labs check`: the labs are in order.
 //!
-//! 1. stubs and solutions are twins ([`twins`](super::twins)), each lab
+//! 1. stubs and solutions are twins ([`super::twins`]), each lab
 //!    has a README with hints and a time estimate;
 //! 2. the tests found in the sources are the tests the binaries list, at
 //!    least eight per lab;

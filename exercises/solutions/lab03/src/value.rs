@@ -103,7 +103,7 @@ impl Value {
         Value::from_op(c, vec![(self.clone(), c * (1.0 - c))])
     }
 
-    /// $c = \mathrm{ReLU}(a) = \max(a, 0)$: $\quad \dfrac{\partial c}{\partial a} = [a > 0]$.
+    /// $c = \mathrm{ReLU}(a) = \max(a, 0)$: $\quad \dfrac{\partial c}{\partial a} = \mathbf{1}_{a > 0}$.
     pub fn relu(&self) -> Value {
         let a = self.data();
         let (c, da) = if a > 0.0 { (a, 1.0) } else { (0.0, 0.0) };

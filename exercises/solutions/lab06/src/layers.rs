@@ -43,7 +43,7 @@ pub fn relu(z: &Array2<f64>) -> Array2<f64> {
 
 /// Обратный проход через ReLU: градиент по входу $z$ из градиента по
 /// выходу $h$,
-/// $$\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial h} \odot [z > 0].$$
+/// $$\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial h} \odot \mathbf{1}_{z > 0}.$$
 pub fn relu_backward(z: &Array2<f64>, grad_h: &Array2<f64>) -> Array2<f64> {
     let mut grad_z = grad_h.clone();
     ndarray::Zip::from(&mut grad_z).and(z).for_each(|g, &z| {
