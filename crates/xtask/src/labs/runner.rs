@@ -63,7 +63,8 @@ impl Cargo {
         }
     }
 
-    /// Builds into `dir` instead of the workspace's own `target/`.
+    /// Builds into `dir` (default: where cargo would, `$CARGO_TARGET_DIR`
+    /// or the workspace's `target/`).
     pub fn with_target_dir(mut self, dir: Option<PathBuf>) -> Cargo {
         self.target_dir = dir;
         self
@@ -79,10 +80,9 @@ impl Cargo {
         cmd.args(args)
             .current_dir(&self.workspace)
             .env("CARGO_TERM_COLOR", "never");
-        match &self.target_dir {
-            Some(dir) => cmd.env("CARGO_TARGET_DIR", dir),
-            None => cmd.env_remove("CARGO_TARGET_DIR"),
-        };
+        if let Some(dir) = &self.target_dir {
+            cmd.env("CARGO_TARGET_DIR", dir);
+        }
         cmd
     }
 
