@@ -232,11 +232,16 @@ fn student_readme(root: &Path, labs: &[Lab]) -> Result<String> {
     for lab in labs {
         let readme = fs::read_to_string(lab.stub_dir.join("README.md")).unwrap_or_default();
         let title = catalog::title(&lab.stub_dir).unwrap_or_else(|| lab.name.clone());
-        let estimate = time
-            .captures(&readme)
-            .map_or(String::from("—"), |c| c[1].trim().to_string());
+        // "Лабораторная 1. Функции активации" → "Функции активации"
+        let topic = match title.split_once(". ") {
+            Some((head, rest)) if head.starts_with("Лабораторная") => rest.to_string(),
+            _ => title,
+        };
+        let estimate = time.captures(&readme).map_or(String::from("—"), |c| {
+            c[1].trim().trim_end_matches('.').to_string()
+        });
         table.push_str(&format!(
-            "| [`{0}`]({0}/README.md) | {title} | {estimate} |\n",
+            "| [`{0}`]({0}/README.md) | {topic} | {estimate} |\n",
             lab.name
         ));
     }
@@ -355,6 +360,10 @@ opt-level = 3
         assert!(!out.join("lab04").exists(), "only the chosen labs");
         let readme = fs::read_to_string(out.join("README.md")).unwrap();
         assert!(readme.contains("lab03/README.md") && !readme.contains("{{labs}}"));
+        assert!(
+            readme.contains("| Функции активации и их производные | 1,5–2 часа |"),
+            "{readme}"
+        );
         // no solution anywhere: the check inside `write` passed; make sure it can fail
         assert!(leak::find(&out, &labs).unwrap().is_empty());
         fs::copy(
