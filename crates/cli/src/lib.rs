@@ -1,2 +1,0 @@
-//! The nn command: train, evaluate and inspect multilayer perceptrons.
-#![forbid(unsafe_code)]
