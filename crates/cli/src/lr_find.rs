@@ -127,10 +127,9 @@ pub fn run(args: &LrFindArgs) -> CliResult {
         );
     }
     say!(
-        "Suggested learning rate: {:.1e}  (η*/10, with η* = {:.2e} at the lowest smoothed loss; steepest descent at {:.2e})",
+        "Suggested learning rate: {:.1e}  (η*/10, where η* = {:.2e} gave the lowest smoothed loss)",
         result.suggestion,
-        result.min_loss_lr,
-        result.steepest_lr
+        result.min_loss_lr
     );
 
     let out = args.out.clone().unwrap_or_else(|| {

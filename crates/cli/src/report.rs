@@ -311,7 +311,7 @@ pub fn lr_find_svg(
         let lo = finite.first().map_or(1e-6, |p| p.0);
         let hi = finite.last().map_or(1.0, |p| p.0).max(lo * 10.0);
         let mut curves = vec![Curve {
-            label: "batch loss",
+            label: "smoothed loss",
             points: finite.clone(),
             color: TRAIN,
             dashed: false,
