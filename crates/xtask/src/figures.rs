@@ -8,9 +8,19 @@
 
 use crate::Result;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 mod activations;
+mod approximation;
+mod contour;
+mod decision_boundary;
+mod focal;
+mod learning_rates;
+mod lr_range_test;
+mod optimizer_paths;
 mod perceptron;
+mod regression_losses;
+mod schedules;
 mod style;
 
 /// Options of `cargo xtask figures`.
@@ -39,6 +49,38 @@ pub const FIGURES: &[Figure] = &[
     Figure {
         file: "perceptron.svg",
         draw: perceptron::draw,
+    },
+    Figure {
+        file: "focal.svg",
+        draw: focal::draw,
+    },
+    Figure {
+        file: "regression_losses.svg",
+        draw: regression_losses::draw,
+    },
+    Figure {
+        file: "optimizer_paths.svg",
+        draw: optimizer_paths::draw,
+    },
+    Figure {
+        file: "schedules.svg",
+        draw: schedules::draw,
+    },
+    Figure {
+        file: "learning_rates.svg",
+        draw: learning_rates::draw,
+    },
+    Figure {
+        file: "lr_range_test.svg",
+        draw: lr_range_test::draw,
+    },
+    Figure {
+        file: "decision_boundary.svg",
+        draw: decision_boundary::draw,
+    },
+    Figure {
+        file: "approximation.svg",
+        draw: approximation::draw,
     },
 ];
 
@@ -69,21 +111,30 @@ pub fn run(args: Args) -> Result {
         }
     } else {
         std::fs::create_dir_all(&dir)?;
-        draw_all(&dir)?;
-        for figure in FIGURES {
-            println!("{}", dir.join(figure.file).display());
+        let started = Instant::now();
+        for (figure, seconds) in FIGURES.iter().zip(draw_all(&dir)?) {
+            println!("{} ({seconds:.1} s)", dir.join(figure.file).display());
         }
+        println!(
+            "{} figure(s) drawn in {:.1} s",
+            FIGURES.len(),
+            started.elapsed().as_secs_f64()
+        );
         Ok(())
     }
 }
 
-/// Draws every figure into `dir`.
-fn draw_all(dir: &Path) -> Result {
-    for figure in FIGURES {
-        let path = dir.join(figure.file);
-        (figure.draw)(&path).map_err(|e| format!("drawing {}: {e}", figure.file))?;
-    }
-    Ok(())
+/// Draws every figure into `dir`; how many seconds each took.
+fn draw_all(dir: &Path) -> Result<Vec<f64>> {
+    FIGURES
+        .iter()
+        .map(|figure| {
+            let started = Instant::now();
+            (figure.draw)(&dir.join(figure.file))
+                .map_err(|e| format!("drawing {}: {e}", figure.file))?;
+            Ok(started.elapsed().as_secs_f64())
+        })
+        .collect()
 }
 
 /// Compares freshly drawn figures in `fresh` with the committed ones in
@@ -133,29 +184,48 @@ fn compare(fresh: &Path, committed: &Path) -> Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::OnceLock;
+
+    /// Every figure drawn once for all tests of this module (the training
+    /// figures take seconds in a debug build).
+    fn drawn() -> &'static Path {
+        static DRAWN: OnceLock<tempfile::TempDir> = OnceLock::new();
+        DRAWN
+            .get_or_init(|| {
+                let dir = tempfile::tempdir().unwrap();
+                draw_all(dir.path()).unwrap();
+                dir
+            })
+            .path()
+    }
 
     #[test]
     fn figures_are_byte_stable() {
-        let a = tempfile::tempdir().unwrap();
-        let b = tempfile::tempdir().unwrap();
-        draw_all(a.path()).unwrap();
-        draw_all(b.path()).unwrap();
-        assert!(compare(a.path(), b.path()).unwrap().is_empty());
+        let again = tempfile::tempdir().unwrap();
+        draw_all(again.path()).unwrap();
+        assert_eq!(
+            compare(again.path(), drawn()).unwrap(),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
     fn a_changed_missing_or_stale_figure_is_reported() {
-        let fresh = tempfile::tempdir().unwrap();
         let committed = tempfile::tempdir().unwrap();
-        draw_all(fresh.path()).unwrap();
-        draw_all(committed.path()).unwrap();
+        for figure in FIGURES {
+            std::fs::copy(
+                drawn().join(figure.file),
+                committed.path().join(figure.file),
+            )
+            .unwrap();
+        }
         let first = committed.path().join(FIGURES[0].file);
         let mut bytes = std::fs::read(&first).unwrap();
         bytes.extend_from_slice(b"<!-- edited -->");
         std::fs::write(&first, bytes).unwrap();
         std::fs::remove_file(committed.path().join(FIGURES[1].file)).unwrap();
         std::fs::write(committed.path().join("old.svg"), "<svg/>").unwrap();
-        let problems = compare(fresh.path(), committed.path()).unwrap();
+        let problems = compare(drawn(), committed.path()).unwrap();
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].contains("differs"));
         assert!(problems[1].contains("missing"));
@@ -164,10 +234,8 @@ mod tests {
 
     #[test]
     fn every_figure_is_a_nonempty_svg() {
-        let dir = tempfile::tempdir().unwrap();
-        draw_all(dir.path()).unwrap();
         for figure in FIGURES {
-            let text = std::fs::read_to_string(dir.path().join(figure.file)).unwrap();
+            let text = std::fs::read_to_string(drawn().join(figure.file)).unwrap();
             assert!(
                 text.starts_with("<svg") && text.len() > 1000,
                 "{}",
@@ -176,6 +244,24 @@ mod tests {
             assert!(
                 !text.contains("NaN") && !text.contains("inf"),
                 "{}",
+                figure.file
+            );
+        }
+    }
+
+    #[test]
+    fn every_figure_is_shown_in_the_book() {
+        let src = crate::workspace_root().join("book/src");
+        let chapters: String = std::fs::read_dir(&src)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .collect();
+        for figure in FIGURES {
+            assert!(
+                chapters.contains(&format!("(./figures/{})", figure.file)),
+                "no chapter shows figures/{}",
                 figure.file
             );
         }
