@@ -362,7 +362,7 @@ pub struct TrainArgs {
     )]
     pub patience: Option<i64>,
 
-    /// The output folder (overwritten). Default: runs/<data>-seed<seed>.
+    /// The output folder (overwritten). Default: runs/{data}-seed{seed}, e.g. runs/digits-seed42.
     #[arg(help_heading = "Training", long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
@@ -487,7 +487,7 @@ pub struct LrFindArgs {
     )]
     pub seed: u64,
 
-    /// The output folder for lr_find.csv and lr_find.svg. Default: runs/<data>-lr-find.
+    /// The output folder for lr_find.csv and lr_find.svg. Default: runs/{data}-lr-find.
     #[arg(help_heading = "Sweep", long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }

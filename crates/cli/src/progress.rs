@@ -1,9 +1,11 @@
 //! Watching training: a progress bar per epoch on a terminal, one line per
 //! epoch everywhere.
 //!
-//! On a terminal the bar shows the epoch's batches, its running loss and the
-//! time the whole run still needs; when the epoch ends the bar gives way to
-//! a permanent line with the epoch's train and validation loss and accuracy.
+//! On a terminal the bar shows the epoch's batches, its running loss, the
+//! last epoch's validation accuracy (the trainer measures accuracy per
+//! epoch) and the time the whole run still needs; when the epoch ends the
+//! bar gives way to a permanent line with the epoch's train and validation
+//! loss and accuracy.
 //! When stdout is not a terminal (a pipe, a file, CI, tests) there is no bar,
 //! only those lines, so logs stay readable.
 
@@ -32,6 +34,9 @@ pub struct EpochProgress {
     loss_sum: f64,
     seen: usize,
     epoch_seconds: Vec<f64>,
+    /// The validation accuracy of the last finished epoch, shown in the bar
+    /// (the trainer reports accuracy per epoch, not per batch).
+    last_val_accuracy: Option<(usize, f64)>,
 }
 
 impl EpochProgress {
@@ -56,6 +61,7 @@ impl EpochProgress {
             loss_sum: 0.0,
             seen: 0,
             epoch_seconds,
+            last_val_accuracy: None,
         }
     }
 
@@ -87,7 +93,7 @@ impl EpochProgress {
     fn new_bar(&self, p: &BatchProgress<'_>) -> ProgressBar {
         let bar =
             ProgressBar::with_draw_target(Some(p.batches as u64), ProgressDrawTarget::stdout());
-        let style = ProgressStyle::with_template("{prefix} [{bar:24}] {pos:>4}/{len:4} {msg}")
+        let style = ProgressStyle::with_template("{prefix} {msg} [{wide_bar}] {pos}/{len}")
             .expect("the template is valid")
             .progress_chars("=> ");
         bar.set_style(style);
@@ -159,7 +165,11 @@ impl Observer for EpochProgress {
             self.bar = Some(self.new_bar(p));
         }
         let left = format_duration(self.time_left(p.step).as_secs_f64());
-        let message = format!("loss {:.4}  ~{left} left", self.loss_sum / self.seen as f64);
+        let mut message = format!("loss {:.4}", self.loss_sum / self.seen as f64);
+        if let Some((epoch, accuracy)) = self.last_val_accuracy {
+            message.push_str(&format!("  val acc {} (epoch {epoch})", percent(accuracy)));
+        }
+        message.push_str(&format!("  ~{left} left"));
         if let Some(bar) = &self.bar {
             bar.set_position(p.batch as u64);
             bar.set_message(message);
@@ -171,6 +181,7 @@ impl Observer for EpochProgress {
         self.epoch_seconds.push(seconds);
         self.loss_sum = 0.0;
         self.seen = 0;
+        self.last_val_accuracy = record.val_accuracy.map(|a| (record.epoch, a));
         self.clear();
         say!("{}", epoch_line(record, self.epochs, seconds));
     }
