@@ -272,3 +272,92 @@ fn a_csv_file_with_a_named_label_column_trains() {
             .is_file()
     );
 }
+
+#[test]
+fn early_stopping_ends_the_run_and_keeps_the_best_epoch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = nn_ok(
+        tmp.path(),
+        &[
+            "train",
+            "--data",
+            "iris",
+            "--hidden",
+            "16",
+            "--epochs",
+            "300",
+            "--lr",
+            "0.05",
+            "--patience",
+            "5",
+            "--out",
+            "es",
+        ],
+    );
+    let stopped = number_after(&run.stdout, "Early stopping after epoch ") as usize;
+    let best = number_after(
+        &run.stdout.replace("last improved in epoch ", "\nbest "),
+        "best ",
+    ) as usize;
+    assert!(stopped < 300 && best + 5 == stopped, "{}", run.stdout);
+    let rows = csv_rows(
+        &tmp.path().join("es/metrics.csv"),
+        "epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds",
+    );
+    assert_eq!(rows.len(), stopped);
+    // the best epoch has the lowest validation loss, and its weights were saved
+    let val_loss = |r: &Vec<String>| r[3].parse::<f64>().unwrap();
+    let lowest = rows
+        .iter()
+        .min_by(|a, b| val_loss(a).total_cmp(&val_loss(b)))
+        .unwrap();
+    assert_eq!(lowest[0], best.to_string());
+    let saved = mlp::load_model(tmp.path().join("es/model.safetensors")).unwrap();
+    let checkpoint = Checkpoint::load(tmp.path().join("es/checkpoint")).unwrap();
+    assert_eq!(Some(&saved.model), checkpoint.best_model.as_ref());
+}
+
+#[test]
+fn a_regression_csv_trains_with_the_identity_head() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut csv = String::from("y,x\n");
+    for i in 0..80 {
+        let x = i as f64 / 40.0 - 1.0;
+        csv.push_str(&format!("{},{x}\n", 2.0 * x + 0.5));
+    }
+    std::fs::write(tmp.path().join("line.csv"), csv).unwrap();
+    let run = nn_ok(
+        tmp.path(),
+        &[
+            "train",
+            "--data",
+            "line.csv",
+            "--regression",
+            "--label",
+            "y",
+            "--hidden",
+            "none",
+            "--epochs",
+            "30",
+            "--lr",
+            "0.05",
+        ],
+    );
+    assert!(
+        run.stdout
+            .contains("line (80 samples, 1 features, 1 regression target(s))"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("network   1-1, relu hidden, identity head"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        number_after(&run.stdout, "Test loss (mse): ") < 0.01,
+        "{}",
+        run.stdout
+    );
+}
