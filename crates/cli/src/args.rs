@@ -210,13 +210,9 @@ pub struct ScheduleArgs {
     pub schedule: ScheduleArg,
 
     /// warmup-cosine: epochs of linear warmup from --warmup-start × η up to η.
-    #[arg(
-        long,
-        value_name = "EPOCHS",
-        default_value_t = 2.0,
-        allow_negative_numbers = true
-    )]
-    pub warmup_epochs: f64,
+    /// Default: 2, or a tenth of the run if that is shorter.
+    #[arg(long, value_name = "EPOCHS", allow_negative_numbers = true)]
+    pub warmup_epochs: Option<f64>,
 
     /// warmup-cosine: the warmup's starting factor f in (0, 1].
     #[arg(

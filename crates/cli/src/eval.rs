@@ -147,6 +147,15 @@ pub fn run(args: &EvalArgs) -> CliResult {
             part_name(part)
         )));
     }
+    if rows.n_features() != saved.model.n_inputs() {
+        return Err(CliError::runtime(format!(
+            "{} takes {} inputs, but {} has {} features",
+            model_path.display(),
+            saved.model.n_inputs(),
+            dataset.name(),
+            rows.n_features()
+        )));
+    }
     let rows = match &saved.scaler {
         Some(scaler) => scaler.apply(rows).map_err(CliError::runtime)?,
         None => rows,

@@ -398,12 +398,27 @@ pub fn schedule(
                     args.warmup_start
                 )));
             }
-            let warmup_steps = in_batches("--warmup-epochs", args.warmup_epochs)?;
+            let warmup_steps = match args.warmup_epochs {
+                Some(warmup) => {
+                    let steps = in_batches("--warmup-epochs", warmup)?;
+                    if steps >= total_steps {
+                        return Err(CliError::usage(format!(
+                            "invalid --warmup-epochs {warmup}: the warmup must end before the last epoch ({epochs})"
+                        )));
+                    }
+                    steps
+                }
+                // 2 epochs, or a tenth of a short run
+                None => in_batches("--warmup-epochs", (0.1 * epochs as f64).min(2.0))?,
+            };
             if warmup_steps >= total_steps {
-                return Err(CliError::usage(format!(
-                    "invalid --warmup-epochs {}: the warmup must end before the last epoch ({epochs})",
-                    args.warmup_epochs
-                )));
+                // a run of a single batch has no room for a warmup
+                let cosine = ScheduleConfig::CosineAnnealing {
+                    eta_min,
+                    eta_max: lr,
+                    total_steps,
+                };
+                return Ok(Some((cosine, ScheduleUnit::Batch)));
             }
             (
                 ScheduleConfig::LinearWarmup {
@@ -592,7 +607,7 @@ mod tests {
     fn schedule_args(schedule: ScheduleArg) -> ScheduleArgs {
         ScheduleArgs {
             schedule,
-            warmup_epochs: 2.0,
+            warmup_epochs: None,
             warmup_start: 0.1,
             min_lr: 0.0,
             step_epochs: 10,
@@ -604,9 +619,9 @@ mod tests {
 
     #[test]
     fn warmup_cosine_spans_the_whole_run() {
-        let (config, unit) = schedule(&schedule_args(ScheduleArg::WarmupCosine), 0.01, 10, 5)
-            .unwrap()
-            .unwrap();
+        let mut args = schedule_args(ScheduleArg::WarmupCosine);
+        args.warmup_epochs = Some(2.0);
+        let (config, unit) = schedule(&args, 0.01, 10, 5).unwrap().unwrap();
         assert_eq!(unit, ScheduleUnit::Batch);
         let s = config.build().unwrap();
         // starts at f·η, reaches η after 2 epochs (10 batches), ends near 0
@@ -616,9 +631,22 @@ mod tests {
     }
 
     #[test]
+    fn the_default_warmup_fits_short_runs() {
+        let args = schedule_args(ScheduleArg::WarmupCosine);
+        let steps = |epochs, batches| match schedule(&args, 0.01, epochs, batches).unwrap() {
+            Some((ScheduleConfig::LinearWarmup { warmup_steps, .. }, _)) => Some(warmup_steps),
+            _ => None,
+        };
+        assert_eq!(steps(40, 5), Some(10), "2 epochs of 5 batches");
+        assert_eq!(steps(5, 10), Some(5), "a tenth of 5 epochs");
+        assert_eq!(steps(1, 4), Some(1), "at least one batch");
+        assert_eq!(steps(1, 1), None, "one batch in all: cosine without warmup");
+    }
+
+    #[test]
     fn schedule_errors_name_the_flag() {
         let mut args = schedule_args(ScheduleArg::WarmupCosine);
-        args.warmup_epochs = 10.0;
+        args.warmup_epochs = Some(10.0);
         let err = schedule(&args, 0.01, 10, 5).unwrap_err();
         assert!(
             err.to_string().starts_with("invalid --warmup-epochs 10"),

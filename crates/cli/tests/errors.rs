@@ -188,6 +188,21 @@ fn each_invalid_option_is_one_line_with_its_exit_code() {
 }
 
 #[test]
+fn evaluating_on_data_of_another_width_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::nn_ok(
+        tmp.path(),
+        &["train", "--data", "iris", "--epochs", "1", "--out", "iris"],
+    );
+    let run = nn(tmp.path(), &["eval", "iris", "--data", "digits"]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.stderr.trim(),
+        "error: iris/model.safetensors takes 4 inputs, but digits has 64 features"
+    );
+}
+
+#[test]
 fn a_malformed_csv_names_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("bad.csv"), "x,y,label\n1,2,a\n3,oops,b\n").unwrap();
