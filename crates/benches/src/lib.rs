@@ -6,7 +6,8 @@
 //! * the criterion benches in `benches/` (`cargo bench -p benches`): matrix
 //!   products at the MLP's shapes ([`gemm`]) and the scalar autograd graph;
 //! * the workloads every side runs, defined once in `peers/WORKLOADS.md` and
-//!   built here ([`workloads`], [`gemm`], [`scalar`]);
+//!   built here ([`workloads`], [`gemm`], [`scalar`]) and trained with the
+//!   `mlp` crate's trainer ([`training`]);
 //! * `peers/torch_peer.py`, PyTorch running the same workloads, and the
 //!   `compare` binary (`cargo run -p benches --release --bin compare`), which
 //!   runs ours and theirs one after another and prints a table with the
@@ -29,6 +30,7 @@ pub mod peer;
 pub mod report;
 pub mod scalar;
 pub mod timing;
+pub mod training;
 pub mod workloads;
 
 /// Which backend ndarray's matrix products use in this build.

@@ -67,6 +67,10 @@ pub struct Measurement {
     /// How batches were fed (`"index"` or `"loader"`), for training workloads.
     #[serde(default)]
     pub variant: Option<String>,
+    /// The mean loss of the last epoch, for training workloads (both sides
+    /// should learn the task about equally well).
+    #[serde(default)]
+    pub last_epoch_loss: Option<f64>,
 }
 
 /// Why a peer's results could not be had.
@@ -148,6 +152,7 @@ pub fn parse_micrograd(text: &str) -> Result<Measurement, PeerError> {
         best: micros * 1e-6,
         median: None,
         variant: None,
+        last_epoch_loss: None,
     })
 }
 
@@ -201,6 +206,7 @@ mod tests {
         assert_eq!(results[0].unit, Unit::SecondsPerStep);
         assert_eq!(results[0].variant.as_deref(), Some("index"));
         assert_eq!((results[0].best, results[0].median), (0.0011, Some(0.0013)));
+        assert_eq!(results[0].last_epoch_loss, None);
         assert_eq!(results[1].unit, Unit::Gflops);
         assert_eq!(results[1].median, None);
     }

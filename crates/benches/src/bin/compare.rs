@@ -29,10 +29,8 @@ use benches::peer::{self, Measurement, Unit};
 use benches::report::{self, Cell, Row, Target};
 use benches::scalar::ScalarMlp;
 use benches::timing::{repetitions_for, time_rounds};
+use benches::training::{self, TrainingRun, WorkloadError};
 use benches::{GEMM_BACKEND, workloads};
-
-/// What the mlp trainer's rows say until the trainer's API exists.
-const TRAINER_PENDING: &str = "mlp trainer not landed yet";
 
 const WORKLOADS: [&str; 5] = ["fma", "gemm", "scalar", "mlp784", "moons"];
 
@@ -131,6 +129,16 @@ fn main() -> ExitCode {
     let ours_scalar = options
         .wants("scalar")
         .then(|| scalar_per_node(options.rounds));
+    let ours_mlp784 = options.wants("mlp784").then(|| {
+        let run = training::mlp784(options.rounds);
+        report_run("MLP 784-256-10 epoch", &run);
+        run
+    });
+    let ours_moons = options.wants("moons").then(|| {
+        let run = training::moons(options.rounds.max(20));
+        report_run("MLP 2-16-16-1 epoch of 32 steps", &run);
+        run
+    });
 
     // ---- theirs
     let torch = if options.peers {
@@ -204,23 +212,24 @@ fn main() -> ExitCode {
         row.note = format!("{} nodes per graph here", per_node.1);
         rows.push(row);
     }
-    if options.wants("mlp784") {
+    if let Some(run) = &ours_mlp784 {
         for dtype in ["f64", "f32"] {
+            let ours = match (dtype, run) {
+                ("f64", Ok(run)) => Cell::Measured(run.epoch.best),
+                ("f64", Err(e)) => Cell::Failed(e.to_string()),
+                _ => Cell::Absent,
+            };
             let mut row = Row::ours(
                 format!("MLP 784-256-10, Adam, batch 128, one epoch of 60 000, {dtype}"),
                 Unit::SecondsPerEpoch,
-                if dtype == "f64" {
-                    Cell::Pending(TRAINER_PENDING.to_owned())
-                } else {
-                    Cell::Absent
-                },
+                ours,
             );
             let (pytorch, note) = torch_cell_dtype(&torch, "mlp784", dtype);
             row.pytorch = pytorch;
             row.note = if dtype == "f32" {
-                format!("ours is f64 only; {note}")
+                ["ours is f64 only".to_owned(), note].join("; ")
             } else {
-                note
+                [sanity(run), note].join("; ")
             };
             if dtype == "f64" {
                 row.target = Some(Target {
@@ -231,15 +240,18 @@ fn main() -> ExitCode {
             rows.push(row);
         }
     }
-    if options.wants("moons") {
+    if let Some(run) = &ours_moons {
         let mut row = Row::ours(
             "MLP 2-16-16-1, two moons, Adam, batch 32, per step",
             Unit::SecondsPerStep,
-            Cell::Pending(TRAINER_PENDING.to_owned()),
+            match run {
+                Ok(run) => Cell::Measured(run.per_step().best),
+                Err(e) => Cell::Failed(e.to_string()),
+            },
         );
         let (pytorch, note) = torch_cell_dtype(&torch, "moons", "f64");
         row.pytorch = pytorch;
-        row.note = note;
+        row.note = [sanity(run), note].join("; ");
         row.target = Some(Target {
             bound: 50e-6,
             no_slower_than_pytorch: false,
@@ -272,6 +284,25 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Progress on stderr for a training workload.
+fn report_run(what: &str, run: &Result<TrainingRun, WorkloadError>) {
+    match run {
+        Ok(r) => eprintln!(
+            "ours: {what}: best {:.4} s, median {:.4} s, last loss {:.4}",
+            r.epoch.best, r.epoch.median, r.last_loss
+        ),
+        Err(e) => eprintln!("ours: {what} failed: {e}"),
+    }
+}
+
+/// "our last-epoch loss 0.17": shows both sides learn the same task.
+fn sanity(run: &Result<TrainingRun, WorkloadError>) -> String {
+    match run {
+        Ok(r) => format!("our last-epoch loss {:.3}", r.last_loss),
+        Err(_) => String::new(),
+    }
+}
+
 fn load(m: &Machine) -> String {
     m.load_1min
         .map_or_else(|| "unknown".to_owned(), |l| format!("{l:.2}"))
@@ -298,8 +329,11 @@ fn torch_cell_dtype(
     let note = matching
         .iter()
         .map(|m| {
+            let loss = m
+                .last_epoch_loss
+                .map_or_else(String::new, |l| format!(", loss {l:.3}"));
             format!(
-                "PyTorch {}: {}",
+                "PyTorch {}: {}{loss}",
                 m.variant.as_deref().unwrap_or("?"),
                 report::format_value(m.best, m.unit)
             )
