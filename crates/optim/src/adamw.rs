@@ -1,8 +1,9 @@
 //! AdamW: Adam with decoupled weight decay — beyond the lecture.
 
+use crate::elementwise::for_each_with_two_buffers;
 use crate::error::check;
 use crate::{AdamConfig, OptimError, Optimizer, OptimizerState, TensorStates};
-use ndarray::{ArrayViewD, ArrayViewMutD, Zip};
+use ndarray::{ArrayViewD, ArrayViewMutD};
 use serde::{Deserialize, Serialize};
 
 /// Hyperparameters of [`AdamW`]; `Default` is PyTorch's
@@ -132,7 +133,7 @@ impl Optimizer for AdamW {
     fn update(
         &mut self,
         index: usize,
-        mut param: ArrayViewMutD<'_, f64>,
+        param: ArrayViewMutD<'_, f64>,
         grad: ArrayViewD<'_, f64>,
     ) -> Result<(), OptimError> {
         let t = self.states.t() as f64; // number of updates so far
@@ -147,18 +148,16 @@ impl Optimizer for AdamW {
         // ANCHOR: adam_w
         let bias1 = 1.0 - beta1.powf(t);
         let bias2 = 1.0 - beta2.powf(t);
-        Zip::from(&mut param)
-            .and(&grad)
-            .and(m)
-            .and(v)
-            .for_each(|w, &g, m, v| {
-                *w *= 1.0 - eta * lambda; // decoupled decay: w ← w − ηλw
-                *m = beta1 * *m + (1.0 - beta1) * g;
-                *v = beta2 * *v + (1.0 - beta2) * g * g;
-                let m_hat = *m / bias1;
-                let v_hat = *v / bias2;
-                *w -= eta / (v_hat.sqrt() + eps) * m_hat;
-            });
+        // as in Adam: m̂ = m / bias1 and √v̂ = √v / √bias2 with the corrections folded
+        let step_size = eta / bias1;
+        let inv_sqrt_bias2 = 1.0 / bias2.sqrt();
+        for_each_with_two_buffers(param, grad, m, v, |w, g, m, v| {
+            *w *= 1.0 - eta * lambda; // decoupled decay: w ← w − ηλw
+            *m = beta1 * *m + (1.0 - beta1) * g;
+            *v = beta2 * *v + (1.0 - beta2) * g * g;
+            let sqrt_v_hat = v.sqrt() * inv_sqrt_bias2;
+            *w -= step_size * (*m / (sqrt_v_hat + eps)); // w − η m̂ / (√v̂ + ε)
+        });
         // ANCHOR_END: adam_w
         Ok(())
     }

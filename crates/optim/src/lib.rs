@@ -58,6 +58,7 @@ mod adam;
 mod adamw;
 mod config;
 pub mod demo;
+mod elementwise;
 mod error;
 mod momentum;
 mod nesterov;

@@ -19,7 +19,10 @@ use std::fmt;
 ///   checks everything before it changes anything;
 /// * [`begin_step`](Self::begin_step) then [`update`](Self::update) for each
 ///   tensor, so a training loop can step without building a list of views
-///   for every batch. After the first step nothing is allocated.
+///   for every batch. After the first step the optimizer's buffers are
+///   reused; the only allocations are the few small ones of starting a
+///   second thread, which [`Adam`](crate::Adam) and [`AdamW`](crate::AdamW)
+///   do for a tensor of at least 65 536 elements to update its two halves at once.
 ///
 /// ```
 /// use ndarray::array;

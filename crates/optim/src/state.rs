@@ -118,7 +118,7 @@ impl<const N: usize> TensorStates<N> {
                 Some(_) => {}
             }
         }
-        if let Some(flat) = grad.iter().position(|g| !g.is_finite()) {
+        if let Some(flat) = crate::elementwise::first_non_finite(grad) {
             return Err(OptimError::NonFiniteGradient {
                 index,
                 position: unravel(flat, grad.shape()),
