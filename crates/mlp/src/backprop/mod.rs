@@ -71,6 +71,7 @@
 
 mod autograd_path;
 mod gradients;
+mod kernels;
 mod objective;
 mod workspace;
 

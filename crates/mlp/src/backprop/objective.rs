@@ -16,7 +16,7 @@ use crate::{Head, ModelError};
 /// | head + loss | $\delta_L$ | how |
 /// |---|---|---|
 /// | softmax + `ce_logits` | $\frac1n(\mathrm{SoftMax}(z) - y)$ | fused here, one pass per row, no allocation |
-/// | sigmoid + `bce_logits` | $\frac1n(\sigma(z) - y)$ | the loss's own `value_and_gradient_into` |
+/// | sigmoid + `bce_logits` | $\frac1n(\sigma(z) - y)$ | fused here, one pass, no allocation |
 /// | identity + `mse`/`mae`/`huber` | $\partial \mathcal{L} / \partial \hat y$ | the loss's own gradient, $\hat y = z$ |
 /// | sigmoid + `bce`/`focal` | $\frac{\partial \mathcal{L}}{\partial p} \odot p(1 - p)$ | chain rule through $p = \sigma(z)$ |
 /// | softmax + `ce`/`focal_multiclass` | $p \odot (g - \langle g, p \rangle)$, $g = \frac{\partial \mathcal{L}}{\partial p}$ | chain rule through SoftMax (its Jacobian $\mathrm{diag}(p) - p p^\top$ applied to $g$) |
@@ -74,6 +74,10 @@ impl Objective {
                 check_targets(y)?;
                 Ok(softmax_cross_entropy(z, y, delta))
             }
+            (Head::Sigmoid, LossKind::BceWithLogits) => {
+                check_targets(y)?;
+                Ok(sigmoid_binary_cross_entropy(z, y, delta))
+            }
             (Head::Identity, _) | (_, LossKind::BceWithLogits) => {
                 Ok(self.loss.value_and_gradient_into(z, y, delta)?)
             }
@@ -120,9 +124,17 @@ impl Objective {
     }
 }
 
-/// Cross-entropy targets must be in $[0, 1]$ (one-hot rows, or soft labels).
+/// Cross-entropy targets must be in $[0, 1]$ (one-hot rows, soft labels, or
+/// the 0/1 labels of binary cross-entropy).
 fn check_targets(y: ArrayView2<'_, f64>) -> Result<(), LossError> {
-    match y.indexed_iter().find(|(_, v)| !(0.0..=1.0).contains(*v)) {
+    let outside = |v: &f64| !(0.0..=1.0).contains(v);
+    // the common case, every target inside, in one pass without an early exit
+    if let Some(flat) = y.as_slice()
+        && !flat.iter().fold(false, |bad, v| bad | outside(v))
+    {
+        return Ok(());
+    }
+    match y.indexed_iter().find(|(_, v)| outside(v)) {
         Some(((row, col), &value)) if value.is_finite() => Err(LossError::OutOfUnitInterval {
             which: "target",
             row,
@@ -186,6 +198,41 @@ fn softmax_cross_entropy(
 }
 // ANCHOR_END: softmax_cross_entropy
 
+// ANCHOR: sigmoid_binary_cross_entropy
+/// Binary cross-entropy of $p = \sigma(z)$ and its gradient in one pass,
+/// written into `delta` — the "sigmoid + BCE" fusion, with the formulas of
+/// [`losses::BceWithLogits`]:
+///
+/// $$ \mathcal{L} = \frac1n \sum_{i,k} \Big(\max(z_{ik}, 0) - z_{ik} y_{ik} + \log\big(1 + e^{-\lvert z_{ik} \rvert}\big)\Big), \qquad
+///    \delta_{ik} = \frac{\partial \mathcal{L}}{\partial z_{ik}} = \frac1n \big(\sigma(z_{ik}) - y_{ik}\big). $$
+///
+/// One exponential $e^{-\lvert z \rvert} \le 1$ per entry serves both: the
+/// logarithm of the value, and the sigmoid in its stable form,
+/// $\sigma(z) = 1 / (1 + e^{-\lvert z \rvert})$ for $z \ge 0$ and
+/// $e^{-\lvert z \rvert} / (1 + e^{-\lvert z \rvert})$ for $z < 0$ (as
+/// [`activations::sigmoid`] computes it). The same numbers as the loss crate,
+/// bit for bit (test `fused_sigmoid_bce_equals_the_loss_crate`).
+fn sigmoid_binary_cross_entropy(
+    z: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    mut delta: ArrayViewMut2<'_, f64>,
+) -> f64 {
+    let n = z.nrows() as f64;
+    let mut total = 0.0;
+    Zip::from(&mut delta).and(&z).and(&y).for_each(|d, &z, &y| {
+        let e = (-z.abs()).exp(); // $e^{-|z|}$
+        total = total + z.max(0.0) - z * y + e.ln_1p();
+        let p = if z >= 0.0 {
+            1.0 / (1.0 + e)
+        } else {
+            e / (1.0 + e)
+        }; // $\sigma(z)$
+        *d = (p - y) / n;
+    });
+    total / n
+}
+// ANCHOR_END: sigmoid_binary_cross_entropy
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +269,25 @@ mod tests {
     }
 
     #[test]
+    fn fused_sigmoid_bce_equals_the_loss_crate() {
+        // both signs, 0, soft targets, and logits where σ is exactly 0 or 1
+        let z = array![[1.0, -2.0, 0.0], [40.0, -40.0, 800.0], [-800.0, 3.5, -0.25]];
+        let y = array![[0.0, 1.0, 1.0], [0.2, 0.7, 0.0], [1.0, 0.5, 0.0]];
+        let objective = Objective::new(Head::Sigmoid, LossKind::BceWithLogits).unwrap();
+        let (value, delta) = run(&objective, &z, &y);
+        let (expected, expected_delta) = losses::BceWithLogits
+            .value_and_gradient(z.view(), y.view())
+            .unwrap();
+        assert_eq!(value, expected);
+        assert_eq!(delta, expected_delta);
+        // two wrong answers at |z| = 800 cost 800 each, averaged over 3 samples
+        assert!(value.is_finite() && value > 1600.0 / 3.0, "{value}");
+        // and the gradient's sign: σ(z) − y, a wrong confident answer pushes back by 1/n
+        assert_eq!(delta[[1, 2]], 1.0 / 3.0);
+        assert_eq!(delta[[2, 0]], -1.0 / 3.0);
+    }
+
+    #[test]
     fn probability_losses_chain_through_the_head() {
         // δ through the head equals the with-logits form for BCE and CE,
         // where σ'(z) cancels 1/(p(1-p)) and the SoftMax Jacobian cancels 1/p
@@ -245,7 +311,6 @@ mod tests {
 
     #[test]
     fn targets_outside_the_unit_interval_are_loss_errors() {
-        let objective = Objective::new(Head::Softmax, LossKind::CrossEntropyWithLogits).unwrap();
         let z = array![[0.0, 1.0]];
         let mut buffers = [
             Array2::zeros((1, 2)),
@@ -253,19 +318,34 @@ mod tests {
             Array2::zeros((1, 2)),
         ];
         let [delta, probs, dl_dp] = &mut buffers;
-        let err = objective
-            .value_and_delta(
-                z.view(),
-                array![[2.0, 0.0]].view(),
-                delta.view_mut(),
-                probs.view_mut(),
-                dl_dp.view_mut(),
-            )
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "loss: target[0, 0] = 2 is outside [0, 1]; this loss expects probabilities"
-        );
+        // both fused forms check their targets as the loss crate does
+        for (head, loss) in [
+            (Head::Softmax, LossKind::CrossEntropyWithLogits),
+            (Head::Sigmoid, LossKind::BceWithLogits),
+        ] {
+            let objective = Objective::new(head, loss).unwrap();
+            let err = objective
+                .value_and_delta(
+                    z.view(),
+                    array![[2.0, 0.0]].view(),
+                    delta.view_mut(),
+                    probs.view_mut(),
+                    dl_dp.view_mut(),
+                )
+                .unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "loss: target[0, 0] = 2 is outside [0, 1]; this loss expects probabilities",
+                "{loss:?}"
+            );
+            let expected =
+                losses::Loss::value(&*loss.build().unwrap(), z.view(), array![[2.0, 0.0]].view());
+            assert_eq!(
+                err.to_string(),
+                format!("loss: {}", expected.unwrap_err()),
+                "{loss:?}"
+            );
+        }
         assert!(Objective::new(Head::Identity, LossKind::CrossEntropy).is_err());
     }
 }

@@ -3,6 +3,7 @@
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice, Zip, linalg::general_mat_mul};
 
+use super::kernels::{first_non_finite, sum_rows_into};
 use super::{Gradients, Objective};
 use crate::model::dispatch::with_activation;
 use crate::{Mlp, ModelError};
@@ -188,7 +189,7 @@ impl Workspace {
                 found: y.dim(),
             });
         }
-        if let Some(((row, col), &value)) = z.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        if let Some(((row, col), value)) = first_non_finite(z) {
             return Err(ModelError::NotFiniteOutput { row, col, value });
         }
         objective.value_and_delta(
@@ -258,10 +259,7 @@ impl Workspace {
             // $\partial \mathcal{L} / \partial W_l = \delta_l^\top a_{l-1}$ (out × n · n × in)
             general_mat_mul(1.0, &delta_l.t(), &a_prev, 0.0, &mut grad.weight);
             // $\partial \mathcal{L} / \partial b_l = \sum_i \delta_{l,i}$: $b_l$ was added to every row
-            grad.bias.fill(0.0);
-            for delta_i in delta_l.rows() {
-                grad.bias += &delta_i;
-            }
+            sum_rows_into(delta_l, &mut grad.bias);
             if l > 0 {
                 // $\delta_{l-1} = (\delta_l W_l) \odot f'(z_{l-1})$ (n × out · out × in)
                 let mut delta_prev = top_mut(&mut before[l - 1], rows);
