@@ -270,8 +270,11 @@ impl Trainer {
     /// Each epoch: a fresh order of the training rows from (seed, epoch);
     /// then for each batch, in the lecture's words — прямой проход, функция
     /// потерь, обратное распространение ошибки, обновление параметров.
-    /// After the first batch nothing is allocated until the epoch's record
-    /// (test `tests/no_allocation.rs`).
+    /// After the first batch nothing of ours is allocated until the epoch's
+    /// record (test `tests/no_allocation.rs`); what is left is the
+    /// libraries': `matrixmultiply`'s packing buffer in each matrix product
+    /// and, for a tensor of 65 536 weights or more, the helper thread that
+    /// Adam starts to update its two halves at once.
     ///
     /// Errors: data that does not fit the network, and
     /// [`TrainError::Diverged`] when the loss becomes NaN or ±∞ or exceeds
