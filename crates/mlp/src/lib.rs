@@ -36,16 +36,26 @@
 //! time. Adam is ≈ 13 %, the fused sigmoid + BCE ≈ 7 %, activations and
 //! bias sums ≈ 15 %.
 //!
-//! **The `blas` feature** sends the matrix products to the system OpenBLAS
-//! instead of `matrixmultiply` (off by default; it needs
-//! `apt-get install libopenblas-dev`):
-//! `cargo run --release -p mlp --features blas --example epoch_time`. Its
-//! AVX-512 kernels multiply 1.7–2 times faster on this course's
-//! machines. Debian 12's OpenBLAS 0.3.21 does not recognise processors
-//! newer than it and then falls back to its slowest kernels (`Prescott`):
-//! on such a machine set `OPENBLAS_CORETYPE=SkylakeX` (AVX-512) or
-//! `OPENBLAS_CORETYPE=Haswell` (AVX2); `OPENBLAS_VERBOSE=2` prints the
-//! kernel chosen.
+//! **Faster matrix products**, both off by default (CI and students build
+//! without them); every product goes through one function,
+//! [`backprop`]'s `products::general_mat_mul`:
+//!
+//! * the `faer` feature sends products of $2^{16}$ multiply-adds or more to
+//!   the pure-Rust `faer` crate, whose AVX-512 kernels (picked at run time)
+//!   multiply about twice as fast as `matrixmultiply` here, with nothing to
+//!   install; its first build takes a few minutes:
+//!   `cargo run --release -p mlp --features faer --example epoch_time`;
+//! * the `blas` feature sends them to the system OpenBLAS
+//!   (`apt-get install libopenblas-dev`;
+//!   `cargo run --release -p mlp --features blas --example epoch_time`).
+//!   Debian 12's OpenBLAS 0.3.21 does not recognise processors newer than
+//!   it and then falls back to its slowest kernels (`Prescott`, slower than
+//!   `matrixmultiply`): on such a machine set `OPENBLAS_CORETYPE=SkylakeX`
+//!   (AVX-512) or `OPENBLAS_CORETYPE=Haswell` (AVX2); `OPENBLAS_VERBOSE=2`
+//!   prints the kernel chosen.
+//!
+//! With `blas`, `tests/no_allocation.rs` fails: it counts exactly one
+//! `matrixmultiply` packing buffer per product, and OpenBLAS allocates none.
 #![forbid(unsafe_code)]
 
 // The `blas` feature: ndarray multiplies through `cblas_dgemm`, and this

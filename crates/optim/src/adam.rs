@@ -278,6 +278,54 @@ mod tests {
         }
     }
 
+    /// A tensor large enough to be updated on two threads: a NaN in either
+    /// half is reported with its position, and neither the weights nor the
+    /// moments change; the next finite step goes on as if it never happened.
+    #[test]
+    fn a_non_finite_gradient_in_a_two_thread_tensor_changes_nothing() {
+        let len = crate::elementwise::PARALLEL_MIN_LEN + 10;
+        let grad = ArrayD::from_shape_fn(vec![len], |i| (i[0] % 5) as f64 - 2.0);
+        let mut adam = Adam::new(0.01).unwrap();
+        let mut param = ArrayD::from_elem(vec![len], 1.0);
+        adam.step(&mut [param.view_mut()], &[grad.view()]).unwrap();
+        let (param_before, state_before) = (param.clone(), adam.state());
+        for bad in [3, len - 2] {
+            let mut nan_grad = grad.clone();
+            nan_grad[[bad]] = f64::NAN;
+            let err = adam
+                .step(&mut [param.view_mut()], &[nan_grad.view()])
+                .unwrap_err();
+            assert!(
+                matches!(&err, OptimError::NonFiniteGradient { index: 0, position, .. } if position == &vec![bad]),
+                "{err}"
+            );
+            assert_eq!(param, param_before);
+            assert_eq!(adam.state(), state_before);
+        }
+        // the same through begin_step + update: the failed update leaves the
+        // tensor and its moments as they were, and a finite one completes the step
+        let mut nan_grad = grad.clone();
+        nan_grad[[len - 1]] = f64::INFINITY;
+        adam.begin_step(1).unwrap();
+        let err = adam
+            .update(0, param.view_mut(), nan_grad.view())
+            .unwrap_err();
+        assert!(matches!(err, OptimError::NonFiniteGradient { .. }), "{err}");
+        assert_eq!(param, param_before);
+        assert_eq!(adam.state().tensors, state_before.tensors);
+        adam.update(0, param.view_mut(), grad.view()).unwrap();
+        // the same second step as an uninterrupted run
+        let mut fresh = Adam::new(0.01).unwrap();
+        let mut expected = ArrayD::from_elem(vec![len], 1.0);
+        for _ in 0..2 {
+            fresh
+                .step(&mut [expected.view_mut()], &[grad.view()])
+                .unwrap();
+        }
+        assert_eq!(param, expected);
+        assert_eq!(adam.state(), fresh.state());
+    }
+
     #[test]
     fn invalid_hyperparameters_are_rejected() {
         let base = AdamConfig::default();

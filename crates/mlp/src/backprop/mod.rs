@@ -73,6 +73,7 @@ mod autograd_path;
 mod gradients;
 mod kernels;
 mod objective;
+pub(crate) mod products;
 mod workspace;
 
 pub use autograd_path::loss_and_gradients_autograd;

@@ -1,9 +1,11 @@
 //! The forward pass that keeps what backpropagation needs, and the backward
 //! pass, in preallocated buffers.
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice, Zip, linalg::general_mat_mul};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice, Zip};
 
 use super::kernels::{first_non_finite, sum_rows_into};
+// ndarray's `general_mat_mul`, or `faer`'s product with the `faer` feature
+use super::products::general_mat_mul;
 use super::{Gradients, Objective};
 use crate::model::dispatch::with_activation;
 use crate::{Mlp, ModelError};

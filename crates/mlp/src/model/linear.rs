@@ -1,6 +1,8 @@
 //! One layer: the lecture's "умножение на матрицу весов и смещение", $w_1 x + b_1$.
 
-use ndarray::{Array1, Array2, ArrayView2, Axis, linalg::general_mat_mul};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+
+use crate::backprop::products::general_mat_mul;
 
 use super::ModelError;
 
