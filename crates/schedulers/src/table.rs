@@ -1,5 +1,5 @@
 //! Every schedule tabulated over the same steps: the data behind
-//! `cargo run -p schedulers --example table` and the book's figure.
+//! `cargo run -p schedulers --example schedule_table` and the book's figure.
 
 use crate::{CyclicPolicy, ScheduleConfig};
 use std::io::{self, Write};

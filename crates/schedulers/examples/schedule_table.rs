@@ -2,7 +2,7 @@
 //! on stdout (`step,schedule,learning_rate`):
 //!
 //! ```text
-//! cargo run -p schedulers --example table
+//! cargo run -p schedulers --example schedule_table
 //! ```
 use schedulers::table;
 use std::io::{self, Write};

@@ -1,7 +1,7 @@
 //! Values and gradients of every loss on a few hand-picked batches.
 //!
 //! ```text
-//! cargo run -p losses --example table
+//! cargo run -p losses --example loss_table
 //! ```
 //!
 //! Each row is a one-entry batch (n = k = 1), so the value is the loss of
