@@ -3,8 +3,9 @@
 //! Issue 8 asks that students never wait for their networks and that the
 //! code shows where the time goes. This crate holds what measures it:
 //!
-//! * the criterion benches in `benches/` (`cargo bench -p benches`): matrix
-//!   products at the MLP's shapes ([`gemm`]) and the scalar autograd graph;
+//! * the criterion benches in `benches/` (`cargo bench -p benches`): a
+//!   training epoch of both networks ([`training`]), matrix products at the
+//!   MLP's shapes ([`gemm`]) and the scalar autograd graph ([`scalar`]);
 //! * the workloads every side runs, defined once in `peers/WORKLOADS.md` and
 //!   built here ([`workloads`], [`gemm`], [`scalar`]) and trained with the
 //!   `mlp` crate's trainer ([`training`]);
@@ -33,8 +34,10 @@ pub mod timing;
 pub mod training;
 pub mod workloads;
 
-/// Which backend ndarray's matrix products use in this build.
-pub const GEMM_BACKEND: &str = if cfg!(feature = "blas") {
+/// Which backend the trainer's matrix products use in this build.
+pub const GEMM_BACKEND: &str = if cfg!(feature = "faer") {
+    "faer for the trainer's large products (feature `faer`), ndarray's own for the rest and the GEMM rows"
+} else if cfg!(feature = "blas") {
     "OpenBLAS (feature `blas`)"
 } else {
     "matrixmultiply (threading)"

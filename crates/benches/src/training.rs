@@ -37,6 +37,8 @@ pub enum WorkloadError {
 pub struct TrainingRun {
     /// Seconds per epoch over the timed epochs.
     pub epoch: Timing,
+    /// Each timed epoch's seconds, in order (criterion sums them).
+    pub epoch_seconds: Vec<f64>,
     /// Steps (batches) per epoch.
     pub steps: usize,
     /// The mean training loss of the first (warm-up) epoch.
@@ -89,6 +91,7 @@ pub fn time_epochs(
     let last = clock.records.last().expect("fit ran at least one epoch");
     Ok(TrainingRun {
         epoch: Timing::from_rounds(&clock.seconds[1..]),
+        epoch_seconds: clock.seconds[1..].to_vec(),
         steps: workloads::steps_per_epoch(data.len(), batch),
         first_loss: clock.records[0].train_loss,
         last_loss: last.train_loss,
@@ -96,28 +99,71 @@ pub fn time_epochs(
     })
 }
 
-/// Workload `mlp784`: 784-256-10 ReLU, softmax + cross-entropy on the
-/// logits, Adam (PyTorch's defaults), batches of 128, one epoch over the
-/// 60 000 Gaussian blobs of [`workloads::mlp784_blobs`].
-pub fn mlp784(rounds: usize) -> Result<TrainingRun, WorkloadError> {
-    let blobs = workloads::mlp784_blobs();
-    let data = Dataset::classification(blobs.x, blobs.labels, workloads::MLP784_SIZES[2])?;
-    let arch = Architecture::new(workloads::MLP784_SIZES, ActivationKind::Relu, Head::Softmax)?;
-    let config = TrainConfig::new(LossKind::CrossEntropyWithLogits)
-        .with_batch_size(workloads::MLP784_BATCH)
-        .with_seed(SEED);
-    time_epochs(Mlp::new(&arch, Init::He, SEED)?, &data, config, rounds)
+/// A training workload: data, network and settings, built once (drawing
+/// 60 000 blobs takes a while) and trained as often as a bench wants.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    /// The untrained network every run starts from.
+    pub model: Mlp,
+    /// The training set.
+    pub data: Dataset,
+    /// Loss, optimizer, batch size and seed.
+    pub config: TrainConfig,
 }
 
-/// Workload `moons`: 2-16-16-1 ReLU, sigmoid + BCE on the logit, Adam,
-/// batches of 32, 1000 two-moons points with noise 0.1.
+impl Workload {
+    /// Workload `mlp784`: 784-256-10 ReLU, softmax + cross-entropy on the
+    /// logits, Adam (PyTorch's defaults), batches of 128, one epoch over the
+    /// 60 000 Gaussian blobs of [`workloads::mlp784_blobs`].
+    pub fn mlp784() -> Result<Self, WorkloadError> {
+        let blobs = workloads::mlp784_blobs();
+        let data = Dataset::classification(blobs.x, blobs.labels, workloads::MLP784_SIZES[2])?;
+        let arch = Architecture::new(workloads::MLP784_SIZES, ActivationKind::Relu, Head::Softmax)?;
+        let config = TrainConfig::new(LossKind::CrossEntropyWithLogits)
+            .with_batch_size(workloads::MLP784_BATCH)
+            .with_seed(SEED);
+        Ok(Self {
+            model: Mlp::new(&arch, Init::He, SEED)?,
+            data,
+            config,
+        })
+    }
+
+    /// Workload `moons`: 2-16-16-1 ReLU, sigmoid + BCE on the logit, Adam,
+    /// batches of 32, 1000 two-moons points with noise 0.1.
+    pub fn moons() -> Result<Self, WorkloadError> {
+        let data = mlp::data::two_moons(workloads::MOONS_SAMPLES, workloads::MOONS_NOISE, SEED)?;
+        let arch = Architecture::new(workloads::MOONS_SIZES, ActivationKind::Relu, Head::Sigmoid)?;
+        let config = TrainConfig::new(LossKind::BceWithLogits)
+            .with_batch_size(workloads::MOONS_BATCH)
+            .with_seed(SEED);
+        Ok(Self {
+            model: Mlp::new(&arch, Init::He, SEED)?,
+            data,
+            config,
+        })
+    }
+
+    /// Steps (batches) in one epoch.
+    pub fn steps_per_epoch(&self) -> usize {
+        workloads::steps_per_epoch(self.data.len(), self.config.batch_size)
+    }
+
+    /// A fresh copy of the untrained network, trained for one warm-up and
+    /// `rounds` timed epochs (see [`time_epochs`]).
+    pub fn time(&self, rounds: usize) -> Result<TrainingRun, WorkloadError> {
+        time_epochs(self.model.clone(), &self.data, self.config.clone(), rounds)
+    }
+}
+
+/// [`Workload::mlp784`], timed over `rounds` epochs.
+pub fn mlp784(rounds: usize) -> Result<TrainingRun, WorkloadError> {
+    Workload::mlp784()?.time(rounds)
+}
+
+/// [`Workload::moons`], timed over `rounds` epochs.
 pub fn moons(rounds: usize) -> Result<TrainingRun, WorkloadError> {
-    let data = mlp::data::two_moons(workloads::MOONS_SAMPLES, workloads::MOONS_NOISE, SEED)?;
-    let arch = Architecture::new(workloads::MOONS_SIZES, ActivationKind::Relu, Head::Sigmoid)?;
-    let config = TrainConfig::new(LossKind::BceWithLogits)
-        .with_batch_size(workloads::MOONS_BATCH)
-        .with_seed(SEED);
-    time_epochs(Mlp::new(&arch, Init::He, SEED)?, &data, config, rounds)
+    Workload::moons()?.time(rounds)
 }
 
 #[cfg(test)]
@@ -129,6 +175,8 @@ mod tests {
         let run = moons(3).unwrap();
         assert_eq!(run.steps, 32);
         assert_eq!(run.epoch.rounds, 3);
+        assert_eq!(run.epoch_seconds.len(), 3);
+        assert_eq!(Workload::moons().unwrap().steps_per_epoch(), 32);
         assert!(run.epoch.best > 0.0 && run.epoch.best <= run.epoch.median);
         assert!((run.per_step().best * 32.0 - run.epoch.best).abs() < 1e-12);
         assert!(run.last_loss < run.first_loss, "{run:?}");

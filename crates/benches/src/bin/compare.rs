@@ -266,7 +266,7 @@ fn main() -> ExitCode {
         load(&before),
         load(&after)
     );
-    println!("Our matrix products: ndarray 0.17 with {GEMM_BACKEND}.");
+    println!("Our matrix products: {GEMM_BACKEND}.");
     println!(
         "Command: cargo run -p benches --release --bin compare{}",
         std::env::args()
