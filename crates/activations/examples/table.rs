@@ -2,7 +2,7 @@
 //! SoftMax example — the numbers the book prints.
 //!
 //! ```text
-//! cargo run -p activations --example activation_table
+//! cargo run -p activations --example table
 //! ```
 
 use activations::{
