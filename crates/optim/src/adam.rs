@@ -2,7 +2,8 @@
 
 use crate::elementwise::for_each_with_two_buffers;
 use crate::error::check;
-use crate::{OptimError, Optimizer, OptimizerState, TensorStates};
+use crate::optimizer::bookkeeping;
+use crate::{OptimError, Optimizer, TensorStates};
 use ndarray::{ArrayViewD, ArrayViewMutD};
 use serde::{Deserialize, Serialize};
 
@@ -112,35 +113,7 @@ impl Adam {
 }
 
 impl Optimizer for Adam {
-    fn name(&self) -> &'static str {
-        "adam"
-    }
-
-    fn learning_rate(&self) -> f64 {
-        self.config.eta
-    }
-
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.eta = lr;
-    }
-
-    fn steps_taken(&self) -> u64 {
-        self.states.t()
-    }
-
-    fn begin_step(&mut self, tensors: usize) -> Result<(), OptimError> {
-        check::scheduled_learning_rate(self.config.eta)?;
-        self.states.begin_step(tensors)
-    }
-
-    fn check(
-        &self,
-        index: usize,
-        param_shape: &[usize],
-        grad: &ArrayViewD<'_, f64>,
-    ) -> Result<(), OptimError> {
-        self.states.check(index, param_shape, grad)
-    }
+    bookkeeping!("adam");
 
     fn update(
         &mut self,
@@ -171,15 +144,6 @@ impl Optimizer for Adam {
             *w -= step_size * (*m / (sqrt_v_hat + eps)); // w − η m̂ / (√v̂ + ε)
         });
         // ANCHOR_END: adam
-        Ok(())
-    }
-
-    fn state(&self) -> OptimizerState {
-        self.states.snapshot(self.name(), self.config.eta)
-    }
-
-    fn load_state(&mut self, state: OptimizerState) -> Result<(), OptimError> {
-        self.config.eta = self.states.restore(self.name(), state)?;
         Ok(())
     }
 }

@@ -1,7 +1,8 @@
 //! Gradient descent with momentum, in the lecture's form.
 
 use crate::error::check;
-use crate::{OptimError, Optimizer, OptimizerState, TensorStates};
+use crate::optimizer::bookkeeping;
+use crate::{OptimError, Optimizer, TensorStates};
 use ndarray::{ArrayViewD, ArrayViewMutD, Zip};
 use serde::{Deserialize, Serialize};
 
@@ -77,35 +78,7 @@ impl Momentum {
 }
 
 impl Optimizer for Momentum {
-    fn name(&self) -> &'static str {
-        "momentum"
-    }
-
-    fn learning_rate(&self) -> f64 {
-        self.config.eta
-    }
-
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.eta = lr;
-    }
-
-    fn steps_taken(&self) -> u64 {
-        self.states.t()
-    }
-
-    fn begin_step(&mut self, tensors: usize) -> Result<(), OptimError> {
-        check::scheduled_learning_rate(self.config.eta)?;
-        self.states.begin_step(tensors)
-    }
-
-    fn check(
-        &self,
-        index: usize,
-        param_shape: &[usize],
-        grad: &ArrayViewD<'_, f64>,
-    ) -> Result<(), OptimError> {
-        self.states.check(index, param_shape, grad)
-    }
+    bookkeeping!("momentum");
 
     fn update(
         &mut self,
@@ -124,15 +97,6 @@ impl Optimizer for Momentum {
                 *w -= eta * *v; // w^{(t+1)} = w^{(t)} − η v_{t+1}
             });
         // ANCHOR_END: momentum
-        Ok(())
-    }
-
-    fn state(&self) -> OptimizerState {
-        self.states.snapshot(self.name(), self.config.eta)
-    }
-
-    fn load_state(&mut self, state: OptimizerState) -> Result<(), OptimError> {
-        self.config.eta = self.states.restore(self.name(), state)?;
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! Nesterov momentum — beyond the lecture.
 
-use crate::error::check;
-use crate::{MomentumConfig, OptimError, Optimizer, OptimizerState, TensorStates};
+use crate::optimizer::bookkeeping;
+use crate::{MomentumConfig, OptimError, Optimizer, TensorStates};
 use ndarray::{ArrayViewD, ArrayViewMutD, Zip};
 
 /// Nesterov's accelerated gradient, **not in the lecture**: momentum that
@@ -45,35 +45,7 @@ impl Nesterov {
 }
 
 impl Optimizer for Nesterov {
-    fn name(&self) -> &'static str {
-        "nesterov"
-    }
-
-    fn learning_rate(&self) -> f64 {
-        self.config.eta
-    }
-
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.eta = lr;
-    }
-
-    fn steps_taken(&self) -> u64 {
-        self.states.t()
-    }
-
-    fn begin_step(&mut self, tensors: usize) -> Result<(), OptimError> {
-        check::scheduled_learning_rate(self.config.eta)?;
-        self.states.begin_step(tensors)
-    }
-
-    fn check(
-        &self,
-        index: usize,
-        param_shape: &[usize],
-        grad: &ArrayViewD<'_, f64>,
-    ) -> Result<(), OptimError> {
-        self.states.check(index, param_shape, grad)
-    }
+    bookkeeping!("nesterov");
 
     fn update(
         &mut self,
@@ -92,15 +64,6 @@ impl Optimizer for Nesterov {
                 *w -= eta * (g + mu * *v); // w^{(t+1)} = w^{(t)} − η (g_t + μ v_{t+1})
             });
         // ANCHOR_END: nesterov
-        Ok(())
-    }
-
-    fn state(&self) -> OptimizerState {
-        self.states.snapshot(self.name(), self.config.eta)
-    }
-
-    fn load_state(&mut self, state: OptimizerState) -> Result<(), OptimError> {
-        self.config.eta = self.states.restore(self.name(), state)?;
         Ok(())
     }
 }

@@ -155,3 +155,56 @@ impl<O: Optimizer + ?Sized> Optimizer for Box<O> {
         (**self).load_state(state)
     }
 }
+
+/// The bookkeeping every optimizer of this crate shares, so that each file
+/// shows only what differs between them: its `update`, the lecture's formula.
+///
+/// It expects a `config` with the learning rate `eta` and a
+/// [`TensorStates`](crate::TensorStates) called `states`, and writes the
+/// trait's other methods: $\eta$ read and set through `config.eta` (checked
+/// again at each step, since a schedule may have set it), the step counter
+/// $t$ and the shape checks of `states`, and the state snapshot for
+/// checkpoints under the optimizer's `name`.
+macro_rules! bookkeeping {
+    ($name:literal) => {
+        fn name(&self) -> &'static str {
+            $name
+        }
+
+        fn learning_rate(&self) -> f64 {
+            self.config.eta
+        }
+
+        fn set_learning_rate(&mut self, lr: f64) {
+            self.config.eta = lr;
+        }
+
+        fn steps_taken(&self) -> u64 {
+            self.states.t()
+        }
+
+        fn begin_step(&mut self, tensors: usize) -> Result<(), $crate::OptimError> {
+            $crate::error::check::scheduled_learning_rate(self.config.eta)?;
+            self.states.begin_step(tensors)
+        }
+
+        fn check(
+            &self,
+            index: usize,
+            param_shape: &[usize],
+            grad: &::ndarray::ArrayViewD<'_, f64>,
+        ) -> Result<(), $crate::OptimError> {
+            self.states.check(index, param_shape, grad)
+        }
+
+        fn state(&self) -> $crate::OptimizerState {
+            self.states.snapshot($name, self.config.eta)
+        }
+
+        fn load_state(&mut self, state: $crate::OptimizerState) -> Result<(), $crate::OptimError> {
+            self.config.eta = self.states.restore($name, state)?;
+            Ok(())
+        }
+    };
+}
+pub(crate) use bookkeeping;

@@ -1,7 +1,8 @@
 //! Gradient descent — the lecture's first update rule.
 
 use crate::error::check;
-use crate::{OptimError, Optimizer, OptimizerState, TensorStates};
+use crate::optimizer::bookkeeping;
+use crate::{OptimError, Optimizer, TensorStates};
 use ndarray::{ArrayViewD, ArrayViewMutD, Zip};
 use serde::{Deserialize, Serialize};
 
@@ -57,35 +58,7 @@ impl Sgd {
 }
 
 impl Optimizer for Sgd {
-    fn name(&self) -> &'static str {
-        "sgd"
-    }
-
-    fn learning_rate(&self) -> f64 {
-        self.config.eta
-    }
-
-    fn set_learning_rate(&mut self, lr: f64) {
-        self.config.eta = lr;
-    }
-
-    fn steps_taken(&self) -> u64 {
-        self.states.t()
-    }
-
-    fn begin_step(&mut self, tensors: usize) -> Result<(), OptimError> {
-        check::scheduled_learning_rate(self.config.eta)?;
-        self.states.begin_step(tensors)
-    }
-
-    fn check(
-        &self,
-        index: usize,
-        param_shape: &[usize],
-        grad: &ArrayViewD<'_, f64>,
-    ) -> Result<(), OptimError> {
-        self.states.check(index, param_shape, grad)
-    }
+    bookkeeping!("sgd");
 
     fn update(
         &mut self,
@@ -101,15 +74,6 @@ impl Optimizer for Sgd {
             *w -= eta * g;
         });
         // ANCHOR_END: sgd
-        Ok(())
-    }
-
-    fn state(&self) -> OptimizerState {
-        self.states.snapshot(self.name(), self.config.eta)
-    }
-
-    fn load_state(&mut self, state: OptimizerState) -> Result<(), OptimError> {
-        self.config.eta = self.states.restore(self.name(), state)?;
         Ok(())
     }
 }
