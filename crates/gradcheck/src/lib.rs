@@ -9,7 +9,7 @@
 //!
 //! Its error is $O(h^2)$ from the Taylor series plus $O(\varepsilon / h)$
 //! from rounding ($\varepsilon \approx 2.2 \cdot 10^{-16}$ in `f64`), which is
-//! smallest near $h \approx \sqrt[3]{\varepsilon} \approx 6 \cdot 10^{-6}$.
+//! smallest near $h \approx \varepsilon^{1/3} \approx 6 \cdot 10^{-6}$.
 //! We use [`DEFAULT_STEP`] $= 10^{-5}$, scaled by $\max(1, |x|)$ so that large
 //! inputs get a step they can feel.
 //!
