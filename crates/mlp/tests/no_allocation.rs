@@ -93,10 +93,21 @@ fn epoch_two_allocates_only_matrixmultiply_packing_buffers() {
     let batches = 7;
     let validation_chunks = 2;
     let matrix_products = batches * (3 * layers - 1) + validation_chunks * layers;
-    assert_eq!(
-        stats.allocations, matrix_products,
-        "one packing buffer per matrix product and nothing else: {stats:?}"
-    );
+    if cfg!(feature = "blas") {
+        // OpenBLAS takes its buffers from its own pool through C's malloc,
+        // which a Rust global allocator does not see: what is counted is
+        // matrixmultiply's, for the products ndarray leaves to it (none for
+        // this network with ndarray 0.17: epoch 2 counts 0 allocations).
+        assert!(
+            stats.allocations <= matrix_products,
+            "at most one packing buffer per matrix product and nothing else: {stats:?}"
+        );
+    } else {
+        assert_eq!(
+            stats.allocations, matrix_products,
+            "one packing buffer per matrix product and nothing else: {stats:?}"
+        );
+    }
     assert_eq!(
         stats.deallocations, stats.allocations,
         "each freed at once: {stats:?}"
