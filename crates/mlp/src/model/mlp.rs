@@ -412,7 +412,13 @@ mod tests {
             let one = net
                 .logits(x.slice_axis(Axis(0), Slice::from(i..i + 1)))
                 .unwrap();
-            assert_eq!(all.row(i), one.row(0), "row {i}");
+            if cfg!(feature = "blas") {
+                // OpenBLAS picks kernels by size: the last bits may differ
+                // (backprop/products.rs); the rows must still agree.
+                gradcheck::assert_all_close(one.row(0), all.row(i), &format!("row {i}"));
+            } else {
+                assert_eq!(all.row(i), one.row(0), "row {i}");
+            }
         }
     }
 
