@@ -74,14 +74,16 @@ pub enum Command {
         accuracy `nn train` reported."
     )]
     Eval(EvalArgs),
-    /// LR range test (Smith 2015): grow the learning rate exponentially, record the loss.
+    /// LR range test (fast.ai variant): grow the learning rate exponentially, record the loss.
     #[command(
         name = "lr-find",
-        long_about = "The learning-rate range test of Smith (2015), the paper the lecture cites: \
-            train a fresh network for a few hundred batches while the learning rate grows \
-            exponentially from --start-lr to --end-lr, record the loss of every batch, and \
-            suggest a rate where the loss falls fastest — below the point where it starts to \
-            blow up (too large a learning rate shows as an oscillating or quickly growing loss).\n\n\
+        long_about = "The learning-rate range test in the form of Smith (2018) and fast.ai \
+            (Howard & Gugger 2020): train a fresh network for a few hundred batches while the \
+            learning rate grows exponentially from --start-lr to --end-lr, smooth the loss of \
+            every batch, stop once it blows up, and suggest η*/10, where η* gave the lowest \
+            smoothed loss (too large a learning rate shows as an oscillating or quickly growing \
+            loss). Smith (2015), the paper the lecture cites, raised the rate linearly over a \
+            few epochs and read the accuracy instead.\n\n\
             Prints the series as a small table and the suggested rate; writes lr_find.csv and \
             lr_find.svg into --out."
     )]

@@ -23,6 +23,11 @@ pub const FIXES: &[(&str, &str, &str)] = &[
         "KaTeX refuses `\\max` as a bare subscript (correction 10)",
     ),
     (
+        "отжиг\u{1F91F}",
+        "отжиг",
+        "no emoji in the book: without an emoji font it renders as an empty box",
+    ),
+    (
         "./images/machlearn_perceptron.png",
         "./figures/perceptron.svg",
         "the lecture's image is not available; the book draws its own",
