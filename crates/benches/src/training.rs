@@ -11,9 +11,10 @@
 use std::time::Instant;
 
 use activations::ActivationKind;
+use datasets::{DataError, Dataset};
 use losses::LossKind;
-use mlp::train::{EpochRecord, Observer, TrainConfig, TrainError, Trainer};
-use mlp::{Architecture, DataError, Dataset, Head, Init, Mlp, ModelError};
+use mlp::{Architecture, Head, Init, Mlp, ModelError};
+use trainer::{EpochRecord, Observer, TrainConfig, TrainError, Trainer};
 
 use crate::timing::Timing;
 use crate::workloads::{self, SEED};
@@ -132,7 +133,7 @@ impl Workload {
     /// Workload `moons`: 2-16-16-1 ReLU, sigmoid + BCE on the logit, Adam,
     /// batches of 32, 1000 two-moons points with noise 0.1.
     pub fn moons() -> Result<Self, WorkloadError> {
-        let data = mlp::data::two_moons(workloads::MOONS_SAMPLES, workloads::MOONS_NOISE, SEED)?;
+        let data = datasets::two_moons(workloads::MOONS_SAMPLES, workloads::MOONS_NOISE, SEED)?;
         let arch = Architecture::new(workloads::MOONS_SIZES, ActivationKind::Relu, Head::Sigmoid)?;
         let config = TrainConfig::new(LossKind::BceWithLogits)
             .with_batch_size(workloads::MOONS_BATCH)

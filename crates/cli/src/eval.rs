@@ -3,9 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use mlp::data::{self, Fractions};
-use mlp::train::evaluate;
-use mlp::{Dataset, Mlp, load_model};
+use datasets::Dataset;
+use datasets::{self as data, Fractions};
+use mlp::Mlp;
+use trainer::evaluate;
+use trainer::load_model;
 
 use crate::args::{EvalArgs, PartArg};
 use crate::error::{CliError, CliResult};

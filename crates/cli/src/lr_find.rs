@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use mlp::Mlp;
-use mlp::lr_finder::{LrFinderConfig, LrFinderResult, lr_range_test};
+use trainer::lr_finder::{LrFinderConfig, LrFinderResult, lr_range_test};
 
 use crate::args::LrFindArgs;
 use crate::error::{CliError, CliResult};

@@ -13,7 +13,7 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use mlp::train::{BatchProgress, EpochRecord, Observer};
+use trainer::{BatchProgress, EpochRecord, Observer};
 
 use crate::say;
 

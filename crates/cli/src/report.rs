@@ -10,9 +10,9 @@
 use std::ops::Range;
 use std::path::Path;
 
-use mlp::train::EpochRecord;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use trainer::EpochRecord;
 
 use crate::error::{CliError, CliResult};
 

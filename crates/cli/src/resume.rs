@@ -1,7 +1,7 @@
 //! `nn resume`: continue a run from its checkpoint, bit for bit.
 
-use mlp::Trainer;
-use mlp::data::{self, Fractions, Split};
+use datasets::{self as data, Fractions, Split};
+use trainer::Trainer;
 
 use crate::args::ResumeArgs;
 use crate::error::{CliError, CliResult};

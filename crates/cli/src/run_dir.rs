@@ -14,8 +14,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use losses::LossKind;
-use mlp::train::EpochRecord;
 use serde::{Deserialize, Serialize};
+use trainer::EpochRecord;
 
 use crate::error::{CliError, CliResult};
 use crate::setup::DataSpec;
@@ -121,7 +121,7 @@ pub fn metrics_csv(history: &[EpochRecord], seconds: &[f64]) -> String {
 /// The checkpoint folder given to `nn resume`: the folder itself if it holds
 /// `checkpoint.json`, or its `checkpoint/` subfolder.
 pub fn find_checkpoint(given: &Path) -> CliResult<PathBuf> {
-    let state = mlp::checkpoint::STATE_FILE;
+    let state = trainer::checkpoint::STATE_FILE;
     if given.join(state).is_file() {
         return Ok(given.to_path_buf());
     }

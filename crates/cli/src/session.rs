@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use mlp::data::Split;
-use mlp::train::{Evaluation, Outcome, Trainer, evaluate};
-use mlp::{Dataset, checkpoint};
+use datasets::Dataset;
+use datasets::Split;
+use trainer::checkpoint;
+use trainer::{Evaluation, Outcome, Trainer, evaluate};
 
 use crate::error::{CliError, CliResult};
 use crate::progress::{EpochProgress, format_duration, percent};

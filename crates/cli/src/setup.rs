@@ -9,13 +9,16 @@
 use std::path::Path;
 
 use activations::ActivationKind;
+use datasets::Dataset;
+use datasets::{
+    self as data, BUILTIN_NAMES, Column, CsvOptions, Fractions, Header, Split, Standardizer,
+};
 use losses::LossKind;
-use mlp::data::{self, BUILTIN_NAMES, Column, CsvOptions, Fractions, Header, Split, Standardizer};
-use mlp::train::{ScheduleUnit, TrainConfig, TrainError};
-use mlp::{Architecture, Dataset, Head, Init};
+use mlp::{Architecture, Head, Init};
 use optim::{OptimError, OptimizerConfig};
 use schedulers::{CyclicPolicy, ScheduleConfig};
 use serde::{Deserialize, Serialize};
+use trainer::{ScheduleUnit, TrainConfig, TrainError};
 
 use crate::args::{DataArgs, HeaderArg, ModelArgs, OptimizerArgs, ScheduleArg, ScheduleArgs};
 use crate::error::{CliError, CliResult};

@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use mlp::train::{EarlyStopping, TrainConfig, Trainer};
-use mlp::{Architecture, Dataset, Mlp};
+use datasets::Dataset;
+use mlp::{Architecture, Mlp};
+use trainer::{EarlyStopping, TrainConfig, Trainer};
 
 use crate::args::TrainArgs;
 use crate::error::{CliError, CliResult};

@@ -81,7 +81,7 @@ fn ctrl_c_saves_a_checkpoint_and_resume_finishes_bit_for_bit() {
             .any(|l| l.trim() == "nn resume stopped/checkpoint"),
         "the exact resume command:\n{seen}"
     );
-    let checkpoint = mlp::Checkpoint::load(tmp.path().join("stopped/checkpoint")).unwrap();
+    let checkpoint = trainer::Checkpoint::load(tmp.path().join("stopped/checkpoint")).unwrap();
     let stopped_at = checkpoint.progress.epoch;
     assert!(stopped_at < 120, "stopped early: epoch {stopped_at}");
     assert!(
@@ -111,7 +111,8 @@ fn ctrl_c_saves_a_checkpoint_and_resume_finishes_bit_for_bit() {
     let mut full_args = ARGS.to_vec();
     full_args.extend(["--out", "full"]);
     let full = nn_ok(tmp.path(), &full_args);
-    let load = |dir: &str| mlp::load_model(tmp.path().join(dir).join("model.safetensors")).unwrap();
+    let load =
+        |dir: &str| trainer::load_model(tmp.path().join(dir).join("model.safetensors")).unwrap();
     assert_eq!(
         load("stopped"),
         load("full"),

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{csv_rows, nn_ok, number_after};
-use mlp::checkpoint::Checkpoint;
+use trainer::checkpoint::Checkpoint;
 
 const EPOCHS: usize = 12;
 
@@ -115,7 +115,7 @@ fn a_short_run_writes_every_output_and_eval_reproduces_its_test_accuracy() {
     );
 
     // the model file and the checkpoint load, and hold the same network
-    let saved = mlp::load_model(out.join("model.safetensors")).unwrap();
+    let saved = trainer::load_model(out.join("model.safetensors")).unwrap();
     assert_eq!(saved.model.sizes(), vec![4, 8, 3]);
     assert!(saved.scaler.is_some(), "the scaler travels with the model");
     let checkpoint = Checkpoint::load(out.join("checkpoint")).unwrap();
@@ -312,7 +312,7 @@ fn early_stopping_ends_the_run_and_keeps_the_best_epoch() {
         .min_by(|a, b| val_loss(a).total_cmp(&val_loss(b)))
         .unwrap();
     assert_eq!(lowest[0], best.to_string());
-    let saved = mlp::load_model(tmp.path().join("es/model.safetensors")).unwrap();
+    let saved = trainer::load_model(tmp.path().join("es/model.safetensors")).unwrap();
     let checkpoint = Checkpoint::load(tmp.path().join("es/checkpoint")).unwrap();
     assert_eq!(Some(&saved.model), checkpoint.best_model.as_ref());
 }

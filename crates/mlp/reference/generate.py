@@ -1,9 +1,9 @@
 """Reference values for the `mlp` crate, computed with PyTorch in float64.
 
 Run from anywhere:  python3 crates/mlp/reference/generate.py
-Writes backprop.json (losses and gradients of small networks) and
-training.json (a few epochs of Adam and SGD with momentum, no shuffling)
-beside this script. The Rust tests read them with gradcheck::reference.
+Writes backprop.json (losses and gradients of small networks) beside this
+script and training.json (a few epochs of Adam and SGD with momentum, no
+shuffling; the `trainer` crate's test) into crates/trainer/reference/. The Rust tests read them with gradcheck::reference.
 
 Layout and reductions follow the crate: a layer is torch.nn.Linear
 (weight out x in, y = x W^T + b); BCE-type losses sum over the k outputs and
@@ -177,7 +177,7 @@ def main():
     meta = {"torch": torch.__version__, "dtype": "float64"}
     (HERE / "backprop.json").write_text(
         json.dumps({"meta": meta, "cases": backprop_cases()}, indent=1) + "\n")
-    (HERE / "training.json").write_text(
+    (HERE.parent.parent / "trainer" / "reference" / "training.json").write_text(
         json.dumps({"meta": meta, "cases": training_cases()}, indent=1) + "\n")
 
 

@@ -145,10 +145,9 @@ proptest! {
         let loss = LossKind::CrossEntropyWithLogits;
         let (net, x, y) = random_case(&sizes, hidden, Head::Softmax, loss, rows, seed);
         // a finite difference that straddles z = 0 sees both slopes; skip such draws
-        let mut workspace = mlp::Workspace::new(&net, rows);
-        workspace.forward(&net, x.view()).unwrap();
+        let pass = mlp::backprop::forward(&net, x.view()).unwrap();
         let nearest_kink = (0..net.layers().len() - 1)
-            .flat_map(|l| workspace.pre_activation(l).iter().map(|z| z.abs()).collect::<Vec<_>>())
+            .flat_map(|l| pass.z[l].iter().map(|z| z.abs()).collect::<Vec<_>>())
             .fold(f64::INFINITY, f64::min);
         prop_assume!(nearest_kink > 1e-3);
         let (_, manual) = net.loss_and_gradients(x.view(), y.view(), loss).unwrap();

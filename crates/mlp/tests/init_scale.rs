@@ -2,7 +2,8 @@
 //! layers (see `mlp::model::Init`).
 
 use activations::ActivationKind;
-use mlp::{Architecture, Head, Init, Mlp, Workspace};
+use mlp::backprop::forward;
+use mlp::{Architecture, Head, Init, Mlp};
 use ndarray::{Array2, ArrayView2};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -17,11 +18,8 @@ fn stds(init: Init, hidden: ActivationKind) -> Vec<f64> {
     let net = Mlp::new(&arch, init, 3).unwrap();
     let mut rng = StdRng::seed_from_u64(4);
     let x = Array2::from_shape_simple_fn((200, WIDTH), || StandardNormal.sample(&mut rng));
-    let mut workspace = Workspace::new(&net, x.nrows());
-    workspace.forward(&net, x.view()).unwrap();
-    (0..DEPTH)
-        .map(|l| std(workspace.pre_activation(l)))
-        .collect()
+    let pass = forward(&net, x.view()).unwrap();
+    (0..DEPTH).map(|l| std(pass.z[l].view())).collect()
 }
 
 fn std(z: ArrayView2<'_, f64>) -> f64 {

@@ -2,9 +2,8 @@
 
 use crate::elementwise::for_each_with_two_buffers;
 use crate::error::check;
-use crate::optimizer::bookkeeping;
-use crate::{OptimError, Optimizer, TensorStates};
-use ndarray::{ArrayViewD, ArrayViewMutD};
+use crate::{OptimError, Optimizer, OptimizerState, Resumable, TensorStates};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD};
 use serde::{Deserialize, Serialize};
 
 /// Hyperparameters of [`Adam`]; `Default` is PyTorch's
@@ -69,17 +68,18 @@ impl AdamConfig {
 /// (the first update turns $w^{(0)}$ into $w^{(1)}$), the first step divides
 /// by $1 - \beta^0 = 0$: $\hat m$ and $\hat v$ are infinite and the update is
 /// $\infty / \infty = $ NaN. The exponent must be the number of updates made
-/// so far, $t + 1$. In the code, `t` *is* that number ([`Optimizer::steps_taken`],
+/// so far, $t + 1$. In the code, `t` *is* that number ([`Resumable::steps_taken`],
 /// 1 on the first step, as in PyTorch). The test
 /// `lecture_bias_correction_divides_by_zero_on_the_first_step` runs
 /// [`first_step_as_written_in_lecture`] to show it.
 ///
-/// **In the code** the bias corrections are two numbers per step, as in
-/// PyTorch: $\eta\, \hat m / (\sqrt{\hat v} + \varepsilon)
-/// = \frac{\eta}{1 - \beta_1^{t}}\, m \big/ \big(\sqrt{v} \cdot \frac{1}{\sqrt{1 - \beta_2^{t}}} + \varepsilon\big)$,
-/// the same number up to rounding, with one division and one square root per
-/// weight instead of three divisions and a square root. A tensor of at least
-/// 65 536 weights is updated in two halves on two threads.
+/// **In the code** `t` counts from 1 and the update is written as above,
+/// with `m_hat` and `v_hat`: per weight, two divisions by the step's
+/// corrections $1 - \beta_1^t$ and $1 - \beta_2^t$, a square root and a
+/// division. PyTorch folds the corrections into two numbers per step
+/// ($\frac{\eta}{1 - \beta_1^t}$ and $\sqrt{1 - \beta_2^t}$); the results
+/// agree to rounding (test `tests/torch_reference.rs`, $10^{-9} + 10^{-7}|x|$).
+/// A tensor of at least 65 536 weights is updated in two halves on two threads.
 ///
 /// PyTorch: `torch.optim.Adam(params, lr=eta, betas=(beta1, beta2), eps=eps)`.
 #[derive(Debug, Clone)]
@@ -113,40 +113,72 @@ impl Adam {
 }
 
 impl Optimizer for Adam {
-    bookkeeping!("adam");
-
-    fn update(
+    fn step(
         &mut self,
-        index: usize,
-        param: ArrayViewMutD<'_, f64>,
-        grad: ArrayViewD<'_, f64>,
+        params: &mut [ArrayViewMutD<'_, f64>],
+        grads: &[ArrayViewD<'_, f64>],
     ) -> Result<(), OptimError> {
-        // t = number of updates so far, 1 on the first step (correction 4)
-        let t = self.states.t() as f64;
-        let [m, v] = self.states.prepare(index, param.shape(), &grad)?;
-        let AdamConfig {
-            eta,
-            beta1,
-            beta2,
-            eps,
-        } = self.config;
-        // ANCHOR: adam
-        let bias1 = 1.0 - beta1.powf(t); // 1 − β₁ᵗ
-        let bias2 = 1.0 - beta2.powf(t); // 1 − β₂ᵗ
-        // m̂ = m / bias1 and √v̂ = √v / √bias2: the bias corrections are folded
-        // into two numbers per step, leaving one division and one square root per weight
-        let step_size = eta / bias1;
-        let inv_sqrt_bias2 = 1.0 / bias2.sqrt();
-        for_each_with_two_buffers(param, grad, m, v, |w, g, m, v| {
-            *m = beta1 * *m + (1.0 - beta1) * g; // first moment
-            *v = beta2 * *v + (1.0 - beta2) * g * g; // second moment
-            let sqrt_v_hat = v.sqrt() * inv_sqrt_bias2;
-            *w -= step_size * (*m / (sqrt_v_hat + eps)); // w − η m̂ / (√v̂ + ε)
-        });
-        // ANCHOR_END: adam
+        let config = self.config;
+        self.states
+            .step(config.eta, params, grads, |t, param, grad, buffers| {
+                update(&config, t, param, grad, buffers)
+            })
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.eta
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.config.eta = lr;
+    }
+}
+
+impl Resumable for Adam {
+    fn name(&self) -> &'static str {
+        "adam"
+    }
+
+    fn steps_taken(&self) -> u64 {
+        self.states.t()
+    }
+
+    fn state(&self) -> OptimizerState {
+        self.states.snapshot(self.name(), self.config.eta)
+    }
+
+    fn load_state(&mut self, state: OptimizerState) -> Result<(), OptimError> {
+        self.config.eta = self.states.restore(self.name(), state)?;
         Ok(())
     }
 }
+
+// ANCHOR: adam
+/// One tensor's step $t$ ($t = 1$ on the first, correction 4).
+fn update(
+    config: &AdamConfig,
+    t: u64,
+    param: ArrayViewMutD<'_, f64>,
+    grad: ArrayViewD<'_, f64>,
+    [m, v]: &mut [ArrayD<f64>; 2],
+) {
+    let AdamConfig {
+        eta,
+        beta1,
+        beta2,
+        eps,
+    } = *config;
+    let bias1 = 1.0 - beta1.powf(t as f64); // 1 − β₁ᵗ
+    let bias2 = 1.0 - beta2.powf(t as f64); // 1 − β₂ᵗ
+    for_each_with_two_buffers(param, grad, m, v, |w, g, m, v| {
+        *m = beta1 * *m + (1.0 - beta1) * g; // m ← β₁·m + (1 − β₁)·g
+        *v = beta2 * *v + (1.0 - beta2) * g * g; // v ← β₂·v + (1 − β₂)·g²
+        let m_hat = *m / bias1; // m̂ = m / (1 − β₁ᵗ)
+        let v_hat = *v / bias2; // v̂ = v / (1 − β₂ᵗ)
+        *w -= eta * m_hat / (v_hat.sqrt() + eps); // w ← w − η·m̂ / (√v̂ + ε)
+    });
+}
+// ANCHOR_END: adam
 
 /// Adam's first update of one weight $w$ with gradient $g$ exactly as the
 /// lecture writes it: bias corrections $1 - \beta^{t}$ with $t = 0$ on the
@@ -266,18 +298,7 @@ mod tests {
             assert_eq!(param, param_before);
             assert_eq!(adam.state(), state_before);
         }
-        // the same through begin_step + update: the failed update leaves the
-        // tensor and its moments as they were, and a finite one completes the step
-        let mut nan_grad = grad.clone();
-        nan_grad[[len - 1]] = f64::INFINITY;
-        adam.begin_step(1).unwrap();
-        let err = adam
-            .update(0, param.view_mut(), nan_grad.view())
-            .unwrap_err();
-        assert!(matches!(err, OptimError::NonFiniteGradient { .. }), "{err}");
-        assert_eq!(param, param_before);
-        assert_eq!(adam.state().tensors, state_before.tensors);
-        adam.update(0, param.view_mut(), grad.view()).unwrap();
+        adam.step(&mut [param.view_mut()], &[grad.view()]).unwrap();
         // the same second step as an uninterrupted run
         let mut fresh = Adam::new(0.01).unwrap();
         let mut expected = ArrayD::from_elem(vec![len], 1.0);

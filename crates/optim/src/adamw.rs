@@ -2,9 +2,8 @@
 
 use crate::elementwise::for_each_with_two_buffers;
 use crate::error::check;
-use crate::optimizer::bookkeeping;
-use crate::{AdamConfig, OptimError, Optimizer, TensorStates};
-use ndarray::{ArrayViewD, ArrayViewMutD};
+use crate::{AdamConfig, OptimError, Optimizer, OptimizerState, Resumable, TensorStates};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD};
 use serde::{Deserialize, Serialize};
 
 /// Hyperparameters of [`AdamW`]; `Default` is PyTorch's
@@ -101,40 +100,74 @@ impl AdamW {
 }
 
 impl Optimizer for AdamW {
-    bookkeeping!("adamw");
-
-    fn update(
+    fn step(
         &mut self,
-        index: usize,
-        param: ArrayViewMutD<'_, f64>,
-        grad: ArrayViewD<'_, f64>,
+        params: &mut [ArrayViewMutD<'_, f64>],
+        grads: &[ArrayViewD<'_, f64>],
     ) -> Result<(), OptimError> {
-        let t = self.states.t() as f64; // number of updates so far
-        let [m, v] = self.states.prepare(index, param.shape(), &grad)?;
-        let AdamWConfig {
-            eta,
-            beta1,
-            beta2,
-            eps,
-            weight_decay: lambda,
-        } = self.config;
-        // ANCHOR: adam_w
-        let bias1 = 1.0 - beta1.powf(t);
-        let bias2 = 1.0 - beta2.powf(t);
-        // as in Adam: m̂ = m / bias1 and √v̂ = √v / √bias2 with the corrections folded
-        let step_size = eta / bias1;
-        let inv_sqrt_bias2 = 1.0 / bias2.sqrt();
-        for_each_with_two_buffers(param, grad, m, v, |w, g, m, v| {
-            *w *= 1.0 - eta * lambda; // decoupled decay: w ← w − ηλw
-            *m = beta1 * *m + (1.0 - beta1) * g;
-            *v = beta2 * *v + (1.0 - beta2) * g * g;
-            let sqrt_v_hat = v.sqrt() * inv_sqrt_bias2;
-            *w -= step_size * (*m / (sqrt_v_hat + eps)); // w − η m̂ / (√v̂ + ε)
-        });
-        // ANCHOR_END: adam_w
+        let config = self.config;
+        self.states
+            .step(config.eta, params, grads, |t, param, grad, buffers| {
+                update(&config, t, param, grad, buffers)
+            })
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.eta
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.config.eta = lr;
+    }
+}
+
+impl Resumable for AdamW {
+    fn name(&self) -> &'static str {
+        "adamw"
+    }
+
+    fn steps_taken(&self) -> u64 {
+        self.states.t()
+    }
+
+    fn state(&self) -> OptimizerState {
+        self.states.snapshot(self.name(), self.config.eta)
+    }
+
+    fn load_state(&mut self, state: OptimizerState) -> Result<(), OptimError> {
+        self.config.eta = self.states.restore(self.name(), state)?;
         Ok(())
     }
 }
+
+// ANCHOR: adam_w
+/// One tensor's step $t$: Adam's, after the decoupled decay $w \leftarrow w - \eta \lambda w$.
+fn update(
+    config: &AdamWConfig,
+    t: u64,
+    param: ArrayViewMutD<'_, f64>,
+    grad: ArrayViewD<'_, f64>,
+    [m, v]: &mut [ArrayD<f64>; 2],
+) {
+    let AdamWConfig {
+        eta,
+        beta1,
+        beta2,
+        eps,
+        weight_decay: lambda,
+    } = *config;
+    let bias1 = 1.0 - beta1.powf(t as f64); // 1 − β₁ᵗ
+    let bias2 = 1.0 - beta2.powf(t as f64); // 1 − β₂ᵗ
+    for_each_with_two_buffers(param, grad, m, v, |w, g, m, v| {
+        *w *= 1.0 - eta * lambda; // decoupled decay: w ← w − η·λ·w
+        *m = beta1 * *m + (1.0 - beta1) * g; // m ← β₁·m + (1 − β₁)·g
+        *v = beta2 * *v + (1.0 - beta2) * g * g; // v ← β₂·v + (1 − β₂)·g²
+        let m_hat = *m / bias1; // m̂ = m / (1 − β₁ᵗ)
+        let v_hat = *v / bias2; // v̂ = v / (1 − β₂ᵗ)
+        *w -= eta * m_hat / (v_hat.sqrt() + eps); // w ← w − η·m̂ / (√v̂ + ε)
+    });
+}
+// ANCHOR_END: adam_w
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 
 use crate::{
     Adam, AdamConfig, AdamW, AdamWConfig, Momentum, MomentumConfig, Nesterov, OptimError,
-    Optimizer, RmsProp, RmsPropConfig, Sgd, SgdConfig,
+    Resumable, RmsProp, RmsPropConfig, Sgd, SgdConfig,
 };
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// missing fields take PyTorch's defaults and `lr` is accepted for `eta`.
 ///
 /// ```
-/// use optim::{OptimizerConfig, Optimizer};
+/// use optim::{OptimizerConfig, Optimizer, Resumable};
 /// let config: OptimizerConfig = serde_json::from_str(r#"{"optimizer": "adam", "lr": 0.01}"#)?;
 /// let adam = config.build()?;
 /// assert_eq!((adam.name(), adam.learning_rate()), ("adam", 0.01));
@@ -61,7 +61,7 @@ impl OptimizerConfig {
         })
     }
 
-    /// The optimizer's name, as in [`Optimizer::name`] and saved states.
+    /// The optimizer's name, as in [`Resumable::name`] and saved states.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Sgd(_) => "sgd",
@@ -97,7 +97,7 @@ impl OptimizerConfig {
     }
 
     /// Validates the hyperparameters and builds the optimizer.
-    pub fn build(&self) -> Result<Box<dyn Optimizer>, OptimError> {
+    pub fn build(&self) -> Result<Box<dyn Resumable>, OptimError> {
         Ok(match *self {
             Self::Sgd(c) => Box::new(Sgd::from_config(c)?),
             Self::Momentum(c) => Box::new(Momentum::from_config(c)?),

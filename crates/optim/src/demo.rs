@@ -28,8 +28,7 @@ pub struct TrajectoryRow {
 /// Runs `optimizer` on `problem` from `start` for `steps` steps and returns
 /// the `steps + 1` points $(x, y, f(x, y))$, the start included.
 ///
-/// The point is one parameter tensor of shape `[2]`, updated through the
-/// allocation-free path ([`Optimizer::begin_step`] + [`Optimizer::update`]).
+/// The point is one parameter tensor of shape `[2]`.
 pub fn trajectory(
     problem: Problem,
     optimizer: &mut dyn Optimizer,
@@ -45,8 +44,7 @@ pub fn trajectory(
         let [gx, gy] = problem.gradient(w[0], w[1]);
         grad[0] = gx;
         grad[1] = gy;
-        optimizer.begin_step(1)?;
-        optimizer.update(0, w.view_mut(), grad.view())?;
+        optimizer.step(&mut [w.view_mut()], &[grad.view()])?;
         points.push([w[0], w[1], problem.loss(w[0], w[1])]);
     }
     Ok(points)

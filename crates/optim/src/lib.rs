@@ -49,8 +49,8 @@
 //! ```
 //!
 //! A learning-rate schedule drives an optimizer through
-//! [`Optimizer::set_learning_rate`]; [`Optimizer::state`] and
-//! [`Optimizer::load_state`] save and restore it for checkpoints;
+//! [`Optimizer::set_learning_rate`]; [`Resumable::state`] and
+//! [`Resumable::load_state`] save and restore it for checkpoints;
 //! [`OptimizerConfig`] picks one by name for the CLI.
 #![forbid(unsafe_code)]
 
@@ -74,7 +74,7 @@ pub use config::OptimizerConfig;
 pub use error::OptimError;
 pub use momentum::{Momentum, MomentumConfig};
 pub use nesterov::Nesterov;
-pub use optimizer::Optimizer;
+pub use optimizer::{Optimizer, Resumable};
 pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use sgd::{Sgd, SgdConfig};
 pub use state::{OptimizerState, TensorState, TensorStates};

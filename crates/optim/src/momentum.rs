@@ -1,9 +1,8 @@
 //! Gradient descent with momentum, in the lecture's form.
 
 use crate::error::check;
-use crate::optimizer::bookkeeping;
-use crate::{OptimError, Optimizer, TensorStates};
-use ndarray::{ArrayViewD, ArrayViewMutD, Zip};
+use crate::{OptimError, Optimizer, OptimizerState, Resumable, TensorStates};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Zip};
 use serde::{Deserialize, Serialize};
 
 /// Hyperparameters of [`Momentum`] and [`Nesterov`](crate::Nesterov).
@@ -78,28 +77,65 @@ impl Momentum {
 }
 
 impl Optimizer for Momentum {
-    bookkeeping!("momentum");
-
-    fn update(
+    fn step(
         &mut self,
-        index: usize,
-        mut param: ArrayViewMutD<'_, f64>,
-        grad: ArrayViewD<'_, f64>,
+        params: &mut [ArrayViewMutD<'_, f64>],
+        grads: &[ArrayViewD<'_, f64>],
     ) -> Result<(), OptimError> {
-        let [v] = self.states.prepare(index, param.shape(), &grad)?;
-        let MomentumConfig { eta, mu } = self.config;
-        // ANCHOR: momentum
-        Zip::from(&mut param)
-            .and(&grad)
-            .and(v)
-            .for_each(|w, &g, v| {
-                *v = mu * *v + g; // v_{t+1} = μ v_t + ∂L/∂w
-                *w -= eta * *v; // w^{(t+1)} = w^{(t)} − η v_{t+1}
-            });
-        // ANCHOR_END: momentum
+        let config = self.config;
+        self.states
+            .step(config.eta, params, grads, |t, param, grad, buffers| {
+                update(&config, t, param, grad, buffers)
+            })
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.eta
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.config.eta = lr;
+    }
+}
+
+impl Resumable for Momentum {
+    fn name(&self) -> &'static str {
+        "momentum"
+    }
+
+    fn steps_taken(&self) -> u64 {
+        self.states.t()
+    }
+
+    fn state(&self) -> OptimizerState {
+        self.states.snapshot(self.name(), self.config.eta)
+    }
+
+    fn load_state(&mut self, state: OptimizerState) -> Result<(), OptimError> {
+        self.config.eta = self.states.restore(self.name(), state)?;
         Ok(())
     }
 }
+
+// ANCHOR: momentum
+/// One tensor's step: $v \leftarrow \mu v + g$, $w \leftarrow w - \eta v$.
+fn update(
+    config: &MomentumConfig,
+    _t: u64,
+    mut param: ArrayViewMutD<'_, f64>,
+    grad: ArrayViewD<'_, f64>,
+    [v]: &mut [ArrayD<f64>; 1],
+) {
+    let MomentumConfig { eta, mu } = *config;
+    Zip::from(&mut param)
+        .and(&grad)
+        .and(v)
+        .for_each(|w, &g, v| {
+            *v = mu * *v + g; // v ← μ·v + ∂L/∂w
+            *w -= eta * *v; // w ← w − η·v
+        });
+}
+// ANCHOR_END: momentum
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,7 @@
 //! Nesterov momentum — beyond the lecture.
 
-use crate::optimizer::bookkeeping;
-use crate::{MomentumConfig, OptimError, Optimizer, TensorStates};
-use ndarray::{ArrayViewD, ArrayViewMutD, Zip};
+use crate::{MomentumConfig, OptimError, Optimizer, OptimizerState, Resumable, TensorStates};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Zip};
 
 /// Nesterov's accelerated gradient, **not in the lecture**: momentum that
 /// looks one step ahead.
@@ -45,28 +44,65 @@ impl Nesterov {
 }
 
 impl Optimizer for Nesterov {
-    bookkeeping!("nesterov");
-
-    fn update(
+    fn step(
         &mut self,
-        index: usize,
-        mut param: ArrayViewMutD<'_, f64>,
-        grad: ArrayViewD<'_, f64>,
+        params: &mut [ArrayViewMutD<'_, f64>],
+        grads: &[ArrayViewD<'_, f64>],
     ) -> Result<(), OptimError> {
-        let [v] = self.states.prepare(index, param.shape(), &grad)?;
-        let MomentumConfig { eta, mu } = self.config;
-        // ANCHOR: nesterov
-        Zip::from(&mut param)
-            .and(&grad)
-            .and(v)
-            .for_each(|w, &g, v| {
-                *v = mu * *v + g; // v_{t+1} = μ v_t + g_t
-                *w -= eta * (g + mu * *v); // w^{(t+1)} = w^{(t)} − η (g_t + μ v_{t+1})
-            });
-        // ANCHOR_END: nesterov
+        let config = self.config;
+        self.states
+            .step(config.eta, params, grads, |t, param, grad, buffers| {
+                update(&config, t, param, grad, buffers)
+            })
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.eta
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.config.eta = lr;
+    }
+}
+
+impl Resumable for Nesterov {
+    fn name(&self) -> &'static str {
+        "nesterov"
+    }
+
+    fn steps_taken(&self) -> u64 {
+        self.states.t()
+    }
+
+    fn state(&self) -> OptimizerState {
+        self.states.snapshot(self.name(), self.config.eta)
+    }
+
+    fn load_state(&mut self, state: OptimizerState) -> Result<(), OptimError> {
+        self.config.eta = self.states.restore(self.name(), state)?;
         Ok(())
     }
 }
+
+// ANCHOR: nesterov
+/// One tensor's step: $v \leftarrow \mu v + g$, $w \leftarrow w - \eta (g + \mu v)$.
+fn update(
+    config: &MomentumConfig,
+    _t: u64,
+    mut param: ArrayViewMutD<'_, f64>,
+    grad: ArrayViewD<'_, f64>,
+    [v]: &mut [ArrayD<f64>; 1],
+) {
+    let MomentumConfig { eta, mu } = *config;
+    Zip::from(&mut param)
+        .and(&grad)
+        .and(v)
+        .for_each(|w, &g, v| {
+            *v = mu * *v + g; // v ← μ·v + g
+            *w -= eta * (g + mu * *v); // w ← w − η·(g + μ·v)
+        });
+}
+// ANCHOR_END: nesterov
 
 #[cfg(test)]
 mod tests {

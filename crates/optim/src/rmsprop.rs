@@ -1,9 +1,8 @@
 //! RMSProp: a step scaled by the running root mean square of the gradient.
 
 use crate::error::check;
-use crate::optimizer::bookkeeping;
-use crate::{OptimError, Optimizer, TensorStates};
-use ndarray::{ArrayViewD, ArrayViewMutD, Zip};
+use crate::{OptimError, Optimizer, OptimizerState, Resumable, TensorStates};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Zip};
 use serde::{Deserialize, Serialize};
 
 /// Hyperparameters of [`RmsProp`]; `Default` is PyTorch's
@@ -78,28 +77,66 @@ impl RmsProp {
 }
 
 impl Optimizer for RmsProp {
-    bookkeeping!("rmsprop");
-
-    fn update(
+    fn step(
         &mut self,
-        index: usize,
-        mut param: ArrayViewMutD<'_, f64>,
-        grad: ArrayViewD<'_, f64>,
+        params: &mut [ArrayViewMutD<'_, f64>],
+        grads: &[ArrayViewD<'_, f64>],
     ) -> Result<(), OptimError> {
-        let [s] = self.states.prepare(index, param.shape(), &grad)?;
-        let RmsPropConfig { eta, rho, eps } = self.config;
-        // ANCHOR: rms_prop
-        Zip::from(&mut param)
-            .and(&grad)
-            .and(s)
-            .for_each(|w, &g, s| {
-                *s = rho * *s + (1.0 - rho) * g * g; // s_{t+1} = ρ s_t + (1 − ρ) g²
-                *w -= eta / (s.sqrt() + eps) * g; // w^{(t+1)} = w^{(t)} − η/(√s_{t+1} + ε) · g
-            });
-        // ANCHOR_END: rms_prop
+        let config = self.config;
+        self.states
+            .step(config.eta, params, grads, |t, param, grad, buffers| {
+                update(&config, t, param, grad, buffers)
+            })
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.eta
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.config.eta = lr;
+    }
+}
+
+impl Resumable for RmsProp {
+    fn name(&self) -> &'static str {
+        "rmsprop"
+    }
+
+    fn steps_taken(&self) -> u64 {
+        self.states.t()
+    }
+
+    fn state(&self) -> OptimizerState {
+        self.states.snapshot(self.name(), self.config.eta)
+    }
+
+    fn load_state(&mut self, state: OptimizerState) -> Result<(), OptimError> {
+        self.config.eta = self.states.restore(self.name(), state)?;
         Ok(())
     }
 }
+
+// ANCHOR: rms_prop
+/// One tensor's step: $s \leftarrow \rho s + (1 - \rho) g^2$,
+/// $w \leftarrow w - \frac{\eta}{\sqrt{s} + \varepsilon} g$.
+fn update(
+    config: &RmsPropConfig,
+    _t: u64,
+    mut param: ArrayViewMutD<'_, f64>,
+    grad: ArrayViewD<'_, f64>,
+    [s]: &mut [ArrayD<f64>; 1],
+) {
+    let RmsPropConfig { eta, rho, eps } = *config;
+    Zip::from(&mut param)
+        .and(&grad)
+        .and(s)
+        .for_each(|w, &g, s| {
+            *s = rho * *s + (1.0 - rho) * g * g; // s ← ρ·s + (1 − ρ)·g²
+            *w -= eta / (s.sqrt() + eps) * g; // w ← w − η/(√s + ε)·g
+        });
+}
+// ANCHOR_END: rms_prop
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,8 @@
 //! Gradient descent — the lecture's first update rule.
 
 use crate::error::check;
-use crate::optimizer::bookkeeping;
-use crate::{OptimError, Optimizer, TensorStates};
-use ndarray::{ArrayViewD, ArrayViewMutD, Zip};
+use crate::{OptimError, Optimizer, OptimizerState, Resumable, TensorStates};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Zip};
 use serde::{Deserialize, Serialize};
 
 /// Hyperparameters of [`Sgd`]; `Default` is PyTorch's (`lr = 1e-3`).
@@ -58,25 +57,61 @@ impl Sgd {
 }
 
 impl Optimizer for Sgd {
-    bookkeeping!("sgd");
-
-    fn update(
+    fn step(
         &mut self,
-        index: usize,
-        mut param: ArrayViewMutD<'_, f64>,
-        grad: ArrayViewD<'_, f64>,
+        params: &mut [ArrayViewMutD<'_, f64>],
+        grads: &[ArrayViewD<'_, f64>],
     ) -> Result<(), OptimError> {
-        self.states.prepare(index, param.shape(), &grad)?;
-        let eta = self.config.eta;
-        // ANCHOR: sgd
-        // w ← w − η·∂L/∂w
-        Zip::from(&mut param).and(&grad).for_each(|w, &g| {
-            *w -= eta * g;
-        });
-        // ANCHOR_END: sgd
+        let config = self.config;
+        self.states
+            .step(config.eta, params, grads, |t, param, grad, buffers| {
+                update(&config, t, param, grad, buffers)
+            })
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.config.eta
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.config.eta = lr;
+    }
+}
+
+impl Resumable for Sgd {
+    fn name(&self) -> &'static str {
+        "sgd"
+    }
+
+    fn steps_taken(&self) -> u64 {
+        self.states.t()
+    }
+
+    fn state(&self) -> OptimizerState {
+        self.states.snapshot(self.name(), self.config.eta)
+    }
+
+    fn load_state(&mut self, state: OptimizerState) -> Result<(), OptimError> {
+        self.config.eta = self.states.restore(self.name(), state)?;
         Ok(())
     }
 }
+
+// ANCHOR: sgd
+/// One tensor's step: $w \leftarrow w - \eta\, \partial \mathcal{L} / \partial w$.
+fn update(
+    config: &SgdConfig,
+    _t: u64,
+    mut param: ArrayViewMutD<'_, f64>,
+    grad: ArrayViewD<'_, f64>,
+    _: &mut [ArrayD<f64>; 0],
+) {
+    let eta = config.eta;
+    Zip::from(&mut param).and(&grad).for_each(|w, &g| {
+        *w -= eta * g; // w ← w − η·∂L/∂w
+    });
+}
+// ANCHOR_END: sgd
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 //! its serializable snapshot for checkpoints.
 
 use crate::OptimError;
-use ndarray::{ArrayD, ArrayViewD, IxDyn};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, IxDyn};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -151,6 +151,39 @@ impl<const N: usize> TensorStates<N> {
         }
         slot.updated_at = t;
         Ok(&mut slot.buffers)
+    }
+
+    /// One whole step: checks every tensor (counts, shapes, finite
+    /// gradients) and $\eta$ first, so that an error changes nothing; then
+    /// starts step $t + 1$ and calls `update(t, param, grad, buffers)` for
+    /// each tensor, with $t$ counted from 1 and the tensor's buffers.
+    pub fn step<F>(
+        &mut self,
+        eta: f64,
+        params: &mut [ArrayViewMutD<'_, f64>],
+        grads: &[ArrayViewD<'_, f64>],
+        mut update: F,
+    ) -> Result<(), OptimError>
+    where
+        F: FnMut(u64, ArrayViewMutD<'_, f64>, ArrayViewD<'_, f64>, &mut [ArrayD<f64>; N]),
+    {
+        if params.len() != grads.len() {
+            return Err(OptimError::CountMismatch {
+                params: params.len(),
+                grads: grads.len(),
+            });
+        }
+        for (index, (param, grad)) in params.iter().zip(grads).enumerate() {
+            self.check(index, param.shape(), grad)?;
+        }
+        crate::error::check::scheduled_learning_rate(eta)?;
+        self.begin_step(params.len())?;
+        for (index, (param, grad)) in params.iter_mut().zip(grads).enumerate() {
+            let t = self.t;
+            let buffers = self.prepare(index, param.shape(), grad)?;
+            update(t, param.view_mut(), grad.view(), buffers);
+        }
+        Ok(())
     }
 
     /// A copy of the state, labelled with the optimizer's name and $\eta$.

@@ -6,7 +6,7 @@ use ndarray::{ArrayD, IxDyn, Zip};
 use optim::demo::trajectory;
 use optim::objectives::Problem;
 use optim::{
-    AdamConfig, AdamWConfig, MomentumConfig, Optimizer, OptimizerConfig, OptimizerState,
+    AdamConfig, AdamWConfig, MomentumConfig, OptimizerConfig, OptimizerState, Resumable,
     RmsPropConfig, SgdConfig,
 };
 use proptest::prelude::*;
@@ -120,7 +120,7 @@ proptest! {
 /// Steps `steps` on $L = \sum \tfrac12 (w - 0.3)^2 + \sin w$ with the
 /// learning rate $\eta_0 \cdot 0.97^k$ set before step $k$, as a schedule would.
 fn run(
-    optimizer: &mut Box<dyn Optimizer>,
+    optimizer: &mut Box<dyn Resumable>,
     params: &mut [ArrayD<f64>],
     eta0: f64,
     steps: std::ops::Range<usize>,

@@ -95,41 +95,6 @@ fn trajectories_match_torch_optim() {
     );
 }
 
-#[test]
-fn the_per_tensor_path_equals_step() {
-    // the allocation-free path used by training loops gives the same numbers
-    let reference = load(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/reference/trajectories.json"
-    ));
-    let tensors = tensors(&reference);
-    for name in OptimizerConfig::NAMES {
-        let config = OptimizerConfig::from_name(name)
-            .unwrap()
-            .with_learning_rate(0.05);
-        let (mut a, mut b) = (config.build().unwrap(), config.build().unwrap());
-        let mut pa: Vec<ArrayD<f64>> = tensors.iter().map(|t| t.init.clone()).collect();
-        let mut pb = pa.clone();
-        for _ in 0..10 {
-            let ga: Vec<_> = pa
-                .iter()
-                .zip(&tensors)
-                .map(|(w, t)| gradient(w, t))
-                .collect();
-            let mut views: Vec<_> = pa.iter_mut().map(|p| p.view_mut()).collect();
-            let gviews: Vec<_> = ga.iter().map(|g| g.view()).collect();
-            a.step(&mut views, &gviews).unwrap();
-
-            b.begin_step(pb.len()).unwrap();
-            for (i, (w, t)) in pb.iter_mut().zip(&tensors).enumerate() {
-                let g = gradient(w, t);
-                b.update(i, w.view_mut(), g.view()).unwrap();
-            }
-        }
-        assert_eq!(pa, pb, "{name}");
-    }
-}
-
 proptest::proptest! {
     /// The test's gradient is the gradient of the loss it claims to be.
     #[test]

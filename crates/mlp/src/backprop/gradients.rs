@@ -22,7 +22,8 @@ impl Gradients {
         )
     }
 
-    pub(crate) fn from_layers(layers: Vec<Linear>) -> Self {
+    /// Gradients from one [`Linear`] per layer (`weight` $= \partial \mathcal{L} / \partial W_l$).
+    pub fn from_layers(layers: Vec<Linear>) -> Self {
         Self { layers }
     }
 
@@ -32,7 +33,8 @@ impl Gradients {
         &self.layers
     }
 
-    pub(crate) fn layers_mut(&mut self) -> &mut [Linear] {
+    /// Per layer, mutably (an engine writes them in place).
+    pub fn layers_mut(&mut self) -> &mut [Linear] {
         &mut self.layers
     }
 

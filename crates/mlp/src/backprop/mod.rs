@@ -48,7 +48,7 @@
 //! rule for every weight.
 //!
 //! **What the forward pass must keep**: $a_{l-1}$ (for step 2) and $z_{l-1}$
-//! (for $f'$ in step 3) of every layer — the [`Workspace`] holds them.
+//! (for $f'$ in step 3) of every layer — a [`ForwardPass`] holds them.
 //!
 //! **Исправление (correction 3).** For $\mathcal{L} = \frac12 (y - \hat y)^2$
 //! the lecture writes $\frac{\partial \mathcal{L}}{\partial \hat y} = (y - \hat y)$;
@@ -63,20 +63,46 @@
 //! Two implementations, which must agree (`tests/backprop.rs`, to $10^{-10}$,
 //! and both against central differences and PyTorch):
 //!
-//! * the hand-written one, [`Workspace::backward`] (and its allocating
-//!   wrapper [`Mlp::loss_and_gradients`](crate::Mlp::loss_and_gradients)),
-//!   fast and allocation-free, used by the trainer;
+//! * the hand-written one: [`forward`], [`Objective::loss_and_delta`] and
+//!   [`backward`] (one function per step: [`layer_gradients`],
+//!   [`delta_below`]), together [`Mlp::loss_and_gradients`];
 //! * [`loss_and_gradients_autograd`], the same network recorded on the
 //!   `autograd` tape.
+//!
+//! The `trainer` crate runs the same formulas in preallocated buffers (its
+//! `engine` module), tested equal to these to $10^{-12}$.
 
 mod autograd_path;
+mod backward;
+mod forward;
 mod gradients;
-mod kernels;
 mod objective;
-pub(crate) mod products;
-mod workspace;
 
 pub use autograd_path::loss_and_gradients_autograd;
+pub use backward::{backward, delta_below, layer_gradients};
+pub use forward::{ForwardPass, forward};
 pub use gradients::Gradients;
 pub use objective::Objective;
-pub use workspace::Workspace;
+
+use losses::LossKind;
+use ndarray::ArrayView2;
+
+use crate::{Mlp, ModelError};
+
+impl Mlp {
+    /// The loss of the batch `(x, y)` and its gradient with respect to every
+    /// weight and bias, by the hand-written backward pass: [`forward`],
+    /// [`Objective::loss_and_delta`], [`backward`]. `y` is `n × k` (one-hot
+    /// rows for classes).
+    pub fn loss_and_gradients(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView2<'_, f64>,
+        loss: LossKind,
+    ) -> Result<(f64, Gradients), ModelError> {
+        let objective = Objective::new(self.head(), loss)?;
+        let pass = forward(self, x)?;
+        let (value, delta) = objective.loss_and_delta(pass.logits(), y)?;
+        Ok((value, backward(self, &pass, delta)))
+    }
+}

@@ -3,9 +3,9 @@
 
 use std::fmt;
 
-use activations::softmax_rows_inplace;
-use losses::{Loss, LossError, LossKind};
-use ndarray::{ArrayView2, ArrayViewMut2, Zip};
+use activations::{sigmoid, softmax_rows};
+use losses::{Loss, LossKind};
+use ndarray::{Array2, ArrayView2, Axis};
 
 use crate::{Head, ModelError};
 
@@ -13,13 +13,13 @@ use crate::{Head, ModelError};
 /// [`Head::check_loss`]); computes $\mathcal{L}$ and
 /// $\delta_L = \partial \mathcal{L} / \partial z_L$ from the logits $z_L$.
 ///
-/// | head + loss | $\delta_L$ | how |
-/// |---|---|---|
-/// | softmax + `ce_logits` | $\frac1n(\mathrm{SoftMax}(z) - y)$ | fused here, one pass per row, no allocation |
-/// | sigmoid + `bce_logits` | $\frac1n(\sigma(z) - y)$ | fused here, one pass, no allocation |
-/// | identity + `mse`/`mae`/`huber` | $\partial \mathcal{L} / \partial \hat y$ | the loss's own gradient, $\hat y = z$ |
-/// | sigmoid + `bce`/`focal` | $\frac{\partial \mathcal{L}}{\partial p} \odot p(1 - p)$ | chain rule through $p = \sigma(z)$ |
-/// | softmax + `ce`/`focal_multiclass` | $p \odot (g - \langle g, p \rangle)$, $g = \frac{\partial \mathcal{L}}{\partial p}$ | chain rule through SoftMax (its Jacobian $\mathrm{diag}(p) - p p^\top$ applied to $g$) |
+/// | head + loss | $\delta_L$ |
+/// |---|---|
+/// | softmax + `ce_logits` | $\frac1n(\mathrm{SoftMax}(z) - y)$ |
+/// | sigmoid + `bce_logits` | $\frac1n(\sigma(z) - y)$ |
+/// | identity + `mse`/`mae`/`huber` | $\partial \mathcal{L} / \partial \hat y$, $\hat y = z$ |
+/// | sigmoid + `bce`/`focal` | $\frac{\partial \mathcal{L}}{\partial p} \odot p(1 - p)$, chain rule through $p = \sigma(z)$ |
+/// | softmax + `ce`/`focal_multiclass` | $p \odot (g - \langle g, p \rangle)$, $g = \frac{\partial \mathcal{L}}{\partial p}$: SoftMax's Jacobian $\mathrm{diag}(p) - p p^\top$ applied to $g$ |
 pub struct Objective {
     head: Head,
     kind: LossKind,
@@ -57,235 +57,60 @@ impl Objective {
         self.kind
     }
 
-    /// $\mathcal{L}(z, y)$, with $\delta = \partial \mathcal{L} / \partial z$
-    /// written into `delta`. `probs` and `dl_dp` are scratch of the same
-    /// shape (used by the probability-form losses). `z` must be finite and
-    /// `y` of `z`'s shape (the workspace checks both).
-    pub(crate) fn value_and_delta(
+    /// The loss function itself.
+    pub fn loss_fn(&self) -> &(dyn Loss + Send + Sync) {
+        &*self.loss
+    }
+
+    /// $\mathcal{L}(z, y)$ and $\delta = \partial \mathcal{L} / \partial z$
+    /// for logits `z` and targets `y` of the same shape. An error if the
+    /// shapes differ, a target is invalid for the loss, or `z` is not
+    /// finite ([`ModelError::NotFiniteOutput`]: the weights have blown up).
+    pub fn loss_and_delta(
         &self,
         z: ArrayView2<'_, f64>,
         y: ArrayView2<'_, f64>,
-        mut delta: ArrayViewMut2<'_, f64>,
-        mut probs: ArrayViewMut2<'_, f64>,
-        mut dl_dp: ArrayViewMut2<'_, f64>,
-    ) -> Result<f64, ModelError> {
-        match (self.head, self.kind) {
-            (Head::Softmax, LossKind::CrossEntropyWithLogits) => {
-                check_targets(y)?;
-                Ok(softmax_cross_entropy(z, y, delta))
-            }
-            (Head::Sigmoid, LossKind::BceWithLogits) => {
-                check_targets(y)?;
-                Ok(sigmoid_binary_cross_entropy(z, y, delta))
-            }
-            (Head::Identity, _) | (_, LossKind::BceWithLogits) => {
-                Ok(self.loss.value_and_gradient_into(z, y, delta)?)
-            }
-            (Head::Sigmoid, _) => {
+    ) -> Result<(f64, Array2<f64>), ModelError> {
+        if y.dim() != z.dim() {
+            return Err(ModelError::TargetShape {
+                expected: z.dim(),
+                found: y.dim(),
+            });
+        }
+        if let Some(((row, col), &value)) = z.indexed_iter().find(|(_, z)| !z.is_finite()) {
+            return Err(ModelError::NotFiniteOutput { row, col, value });
+        }
+        let loss = &self.loss;
+        match self.head {
+            // the with-logits losses and regression: the loss's own gradient in z
+            _ if self.kind.takes_logits() => Ok(loss.value_and_gradient(z, y)?),
+            Head::Identity => Ok(loss.value_and_gradient(z, y)?),
+            Head::Sigmoid => {
                 // ANCHOR: sigmoid_chain
-                // $p = \sigma(z)$, $\delta = \frac{\partial \mathcal{L}}{\partial p} \odot \sigma'(z)$, $\sigma'(z) = p(1 - p)$
-                Zip::from(&mut probs)
-                    .and(&z)
-                    .for_each(|p, &z| *p = activations::sigmoid(z));
-                let value = self
-                    .loss
-                    .value_and_gradient_into(probs.view(), y, dl_dp.view_mut())?;
-                Zip::from(&mut delta)
-                    .and(&dl_dp)
-                    .and(&probs)
-                    .for_each(|d, &g, &p| *d = g * p * (1.0 - p));
+                let p = z.mapv(sigmoid); // p = σ(z)
+                let (value, dl_dp) = loss.value_and_gradient(p.view(), y)?; // ∂L/∂p
+                let delta = dl_dp * &p.mapv(|p| p * (1.0 - p)); // δ = ∂L/∂p ⊙ σ′(z), σ′(z) = p(1 − p)
                 // ANCHOR_END: sigmoid_chain
-                Ok(value)
+                Ok((value, delta))
             }
-            (Head::Softmax, _) => {
+            Head::Softmax => {
                 // ANCHOR: softmax_chain
-                // $p = \mathrm{SoftMax}(z)$, $\delta_i = p_i \odot (g_i - \langle g_i, p_i \rangle)$
-                probs.assign(&z);
-                softmax_rows_inplace(&mut probs);
-                let value = self
-                    .loss
-                    .value_and_gradient_into(probs.view(), y, dl_dp.view_mut())?;
-                for ((mut d_i, g_i), p_i) in delta
-                    .rows_mut()
-                    .into_iter()
-                    .zip(dl_dp.rows())
-                    .zip(probs.rows())
-                {
-                    let g_dot_p = g_i.dot(&p_i);
-                    Zip::from(&mut d_i)
-                        .and(&g_i)
-                        .and(&p_i)
-                        .for_each(|d, &g, &p| *d = p * (g - g_dot_p));
-                }
+                let p = softmax_rows(z); // p = SoftMax(z), row by row
+                let (value, g) = loss.value_and_gradient(p.view(), y)?; // g = ∂L/∂p
+                let g_dot_p = (&g * &p).sum_axis(Axis(1)).insert_axis(Axis(1)); // ⟨gᵢ, pᵢ⟩
+                let delta = &p * &(g - &g_dot_p); // δᵢ = pᵢ ⊙ (gᵢ − ⟨gᵢ, pᵢ⟩)
                 // ANCHOR_END: softmax_chain
-                Ok(value)
+                Ok((value, delta))
             }
         }
     }
 }
 
-/// Cross-entropy targets must be in $[0, 1]$ (one-hot rows, soft labels, or
-/// the 0/1 labels of binary cross-entropy).
-fn check_targets(y: ArrayView2<'_, f64>) -> Result<(), LossError> {
-    let outside = |v: &f64| !(0.0..=1.0).contains(v);
-    // the common case, every target inside, in one pass without an early exit
-    if let Some(flat) = y.as_slice()
-        && !flat.iter().fold(false, |bad, v| bad | outside(v))
-    {
-        return Ok(());
-    }
-    match y.indexed_iter().find(|(_, v)| outside(v)) {
-        Some(((row, col), &value)) if value.is_finite() => Err(LossError::OutOfUnitInterval {
-            which: "target",
-            row,
-            col,
-            value,
-        }),
-        Some(((row, col), &value)) => Err(LossError::NotFinite {
-            which: "target",
-            row,
-            col,
-            value,
-        }),
-        None => Ok(()),
-    }
-}
-
-// ANCHOR: softmax_cross_entropy
-/// Cross-entropy of $\mathrm{SoftMax}(z)$ and its gradient in one pass per
-/// sample, written into `delta` — the "softmax + CE" fusion:
-///
-/// $$ m_i = \max_j z_{ij}, \qquad
-///    \log \mathrm{SoftMax}(z_i)_k = z_{ik} - m_i - \log \sum_j e^{z_{ij} - m_i}, $$
-///
-/// $$ \mathcal{L} = -\frac1n \sum_i \sum_k y_{ik} \log \mathrm{SoftMax}(z_i)_k, \qquad
-///    \delta_{ik} = \frac{\partial \mathcal{L}}{\partial z_{ik}}
-///      = \frac1n \big(\mathrm{SoftMax}(z_i)_k\, s_i - y_{ik}\big), \quad s_i = \sum_k y_{ik}. $$
-///
-/// The exponentials $e^{z_{ij} - m_i} \le 1$ are computed once, stored in
-/// `delta`, and serve both the log-sum-exp of the value and the SoftMax of
-/// the gradient. For one-hot rows ($s_i = 1$) the gradient is the familiar
-/// $\frac1n(\mathrm{SoftMax}(z) - y)$: the SoftMax's Jacobian and the
-/// logarithm's $1/p$ cancel. Equal to [`losses::CrossEntropyWithLogits`]
-/// (test `fused_softmax_ce_equals_the_loss_crate`).
-fn softmax_cross_entropy(
-    z: ArrayView2<'_, f64>,
-    y: ArrayView2<'_, f64>,
-    mut delta: ArrayViewMut2<'_, f64>,
-) -> f64 {
-    let n = z.nrows() as f64;
-    let mut total = 0.0;
-    for ((z_i, y_i), mut delta_i) in z.rows().into_iter().zip(y.rows()).zip(delta.rows_mut()) {
-        let m = z_i.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-        let mut sum = 0.0;
-        Zip::from(&mut delta_i).and(&z_i).for_each(|e, &z| {
-            *e = (z - m).exp();
-            sum += *e;
-        });
-        let log_sum = sum.ln();
-        let mut s = 0.0;
-        Zip::from(&z_i).and(&y_i).for_each(|&z, &y| {
-            if y != 0.0 {
-                total -= y * (z - m - log_sum);
-            }
-            s += y;
-        });
-        Zip::from(&mut delta_i)
-            .and(&y_i)
-            .for_each(|d, &y| *d = (*d / sum * s - y) / n);
-    }
-    total / n
-}
-// ANCHOR_END: softmax_cross_entropy
-
-// ANCHOR: sigmoid_binary_cross_entropy
-/// Binary cross-entropy of $p = \sigma(z)$ and its gradient in one pass,
-/// written into `delta` — the "sigmoid + BCE" fusion, with the formulas of
-/// [`losses::BceWithLogits`]:
-///
-/// $$ \mathcal{L} = \frac1n \sum_{i,k} \Big(\max(z_{ik}, 0) - z_{ik} y_{ik} + \log\big(1 + e^{-\lvert z_{ik} \rvert}\big)\Big), \qquad
-///    \delta_{ik} = \frac{\partial \mathcal{L}}{\partial z_{ik}} = \frac1n \big(\sigma(z_{ik}) - y_{ik}\big). $$
-///
-/// One exponential $e^{-\lvert z \rvert} \le 1$ per entry serves both: the
-/// logarithm of the value, and the sigmoid in its stable form,
-/// $\sigma(z) = 1 / (1 + e^{-\lvert z \rvert})$ for $z \ge 0$ and
-/// $e^{-\lvert z \rvert} / (1 + e^{-\lvert z \rvert})$ for $z < 0$ (as
-/// [`activations::sigmoid`] computes it). The same numbers as the loss crate,
-/// bit for bit (test `fused_sigmoid_bce_equals_the_loss_crate`).
-fn sigmoid_binary_cross_entropy(
-    z: ArrayView2<'_, f64>,
-    y: ArrayView2<'_, f64>,
-    mut delta: ArrayViewMut2<'_, f64>,
-) -> f64 {
-    let n = z.nrows() as f64;
-    let mut total = 0.0;
-    Zip::from(&mut delta).and(&z).and(&y).for_each(|d, &z, &y| {
-        let e = (-z.abs()).exp(); // $e^{-|z|}$
-        total = total + z.max(0.0) - z * y + e.ln_1p();
-        let p = if z >= 0.0 {
-            1.0 / (1.0 + e)
-        } else {
-            e / (1.0 + e)
-        }; // $\sigma(z)$
-        *d = (p - y) / n;
-    });
-    total / n
-}
-// ANCHOR_END: sigmoid_binary_cross_entropy
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use gradcheck::assert_all_close;
-    use ndarray::{Array2, array};
-
-    fn run(objective: &Objective, z: &Array2<f64>, y: &Array2<f64>) -> (f64, Array2<f64>) {
-        let mut delta = Array2::zeros(z.raw_dim());
-        let mut probs = Array2::zeros(z.raw_dim());
-        let mut dl_dp = Array2::zeros(z.raw_dim());
-        let value = objective
-            .value_and_delta(
-                z.view(),
-                y.view(),
-                delta.view_mut(),
-                probs.view_mut(),
-                dl_dp.view_mut(),
-            )
-            .unwrap();
-        (value, delta)
-    }
-
-    #[test]
-    fn fused_softmax_ce_equals_the_loss_crate() {
-        let z = array![[1.0, -2.0, 0.5], [300.0, 299.0, -1000.0], [0.0, 0.0, 0.0]];
-        let y = array![[0.0, 1.0, 0.0], [0.2, 0.3, 0.5], [1.0, 0.0, 0.0]];
-        let objective = Objective::new(Head::Softmax, LossKind::CrossEntropyWithLogits).unwrap();
-        let (value, delta) = run(&objective, &z, &y);
-        let (expected, expected_delta) = losses::CrossEntropyWithLogits
-            .value_and_gradient(z.view(), y.view())
-            .unwrap();
-        assert_all_close([&value], [&expected], "loss");
-        assert_all_close(delta.iter(), expected_delta.iter(), "delta");
-    }
-
-    #[test]
-    fn fused_sigmoid_bce_equals_the_loss_crate() {
-        // both signs, 0, soft targets, and logits where σ is exactly 0 or 1
-        let z = array![[1.0, -2.0, 0.0], [40.0, -40.0, 800.0], [-800.0, 3.5, -0.25]];
-        let y = array![[0.0, 1.0, 1.0], [0.2, 0.7, 0.0], [1.0, 0.5, 0.0]];
-        let objective = Objective::new(Head::Sigmoid, LossKind::BceWithLogits).unwrap();
-        let (value, delta) = run(&objective, &z, &y);
-        let (expected, expected_delta) = losses::BceWithLogits
-            .value_and_gradient(z.view(), y.view())
-            .unwrap();
-        assert_eq!(value, expected);
-        assert_eq!(delta, expected_delta);
-        // two wrong answers at |z| = 800 cost 800 each, averaged over 3 samples
-        assert!(value.is_finite() && value > 1600.0 / 3.0, "{value}");
-        // and the gradient's sign: σ(z) − y, a wrong confident answer pushes back by 1/n
-        assert_eq!(delta[[1, 2]], 1.0 / 3.0);
-        assert_eq!(delta[[2, 0]], -1.0 / 3.0);
-    }
+    use ndarray::array;
 
     #[test]
     fn probability_losses_chain_through_the_head() {
@@ -302,50 +127,30 @@ mod tests {
             ),
         ];
         for (head, prob_loss, logit_loss) in pairs {
-            let (v1, d1) = run(&Objective::new(head, prob_loss).unwrap(), &z, &y);
-            let (v2, d2) = run(&Objective::new(head, logit_loss).unwrap(), &z, &y);
+            let objective = Objective::new(head, prob_loss).unwrap();
+            let (v1, d1) = objective.loss_and_delta(z.view(), y.view()).unwrap();
+            let objective = Objective::new(head, logit_loss).unwrap();
+            let (v2, d2) = objective.loss_and_delta(z.view(), y.view()).unwrap();
             assert_all_close([&v1], [&v2], "value");
             assert_all_close(d1.iter(), d2.iter(), "delta");
         }
+        assert!(Objective::new(Head::Identity, LossKind::CrossEntropy).is_err());
     }
 
     #[test]
-    fn targets_outside_the_unit_interval_are_loss_errors() {
-        let z = array![[0.0, 1.0]];
-        let mut buffers = [
-            Array2::zeros((1, 2)),
-            Array2::zeros((1, 2)),
-            Array2::zeros((1, 2)),
-        ];
-        let [delta, probs, dl_dp] = &mut buffers;
-        // both fused forms check their targets as the loss crate does
-        for (head, loss) in [
-            (Head::Softmax, LossKind::CrossEntropyWithLogits),
-            (Head::Sigmoid, LossKind::BceWithLogits),
-        ] {
-            let objective = Objective::new(head, loss).unwrap();
-            let err = objective
-                .value_and_delta(
-                    z.view(),
-                    array![[2.0, 0.0]].view(),
-                    delta.view_mut(),
-                    probs.view_mut(),
-                    dl_dp.view_mut(),
-                )
-                .unwrap_err();
-            assert_eq!(
-                err.to_string(),
-                "loss: target[0, 0] = 2 is outside [0, 1]; this loss expects probabilities",
-                "{loss:?}"
-            );
-            let expected =
-                losses::Loss::value(&*loss.build().unwrap(), z.view(), array![[2.0, 0.0]].view());
-            assert_eq!(
-                err.to_string(),
-                format!("loss: {}", expected.unwrap_err()),
-                "{loss:?}"
-            );
-        }
-        assert!(Objective::new(Head::Identity, LossKind::CrossEntropy).is_err());
+    fn blown_up_logits_and_wrong_shapes_are_errors() {
+        let objective = Objective::new(Head::Softmax, LossKind::CrossEntropyWithLogits).unwrap();
+        let y = array![[1.0, 0.0]];
+        let err = objective
+            .loss_and_delta(array![[0.0, f64::NAN]].view(), y.view())
+            .unwrap_err();
+        assert!(
+            matches!(err, ModelError::NotFiniteOutput { row: 0, col: 1, .. }),
+            "{err}"
+        );
+        let err = objective
+            .loss_and_delta(array![[0.0, 1.0, 2.0]].view(), y.view())
+            .unwrap_err();
+        assert!(matches!(err, ModelError::TargetShape { .. }), "{err}");
     }
 }

@@ -126,7 +126,7 @@ pub enum ModelError {
         /// The shape given.
         shape: (usize, usize),
     },
-    /// A batch with more rows than the workspace was made for.
+    /// A batch with more rows than a workspace was made for.
     #[error("a batch of {rows} rows does not fit a workspace made for {capacity}")]
     BatchTooLarge {
         /// Rows given.
@@ -184,6 +184,9 @@ pub enum ModelError {
     /// The loss rejected its input (e.g. a target outside [0, 1] for cross-entropy).
     #[error("loss: {0}")]
     Loss(#[from] LossError),
+    /// The optimizer rejected a step (e.g. a gradient became NaN or ±∞).
+    #[error("optimizer: {0}")]
+    Optimizer(#[from] optim::OptimError),
     /// The autograd tape rejected an operation.
     #[error("autograd: {0}")]
     Tape(#[from] autograd::TapeError),

@@ -1,8 +1,6 @@
 //! One layer: the lecture's "умножение на матрицу весов и смещение", $w_1 x + b_1$.
 
-use ndarray::{Array1, Array2, ArrayView2, Axis};
-
-use crate::backprop::products::general_mat_mul;
+use ndarray::{Array1, Array2, ArrayView2};
 
 use super::ModelError;
 
@@ -84,21 +82,13 @@ impl Linear {
                 found: x.ncols(),
             });
         }
-        // start from b in every row, then add X Wᵀ into it
-        let mut z = self
-            .bias
-            .view()
-            .insert_axis(Axis(0))
-            .broadcast((x.nrows(), self.n_outputs()))
-            .expect("a row of length out broadcasts to n × out")
-            .to_owned();
-        general_mat_mul(1.0, &x, &self.weight.t(), 1.0, &mut z);
+        let z = x.dot(&self.weight.t()) + &self.bias; // Z = X·Wᵀ + b
         Ok(z)
     }
 
     /// Checks the bias length and that every entry is finite; `layer` is
     /// the index reported in errors.
-    pub(crate) fn validate(&self, layer: usize) -> Result<(), ModelError> {
+    pub fn validate(&self, layer: usize) -> Result<(), ModelError> {
         if self.bias.len() != self.weight.nrows() {
             return Err(ModelError::BiasShape {
                 layer,

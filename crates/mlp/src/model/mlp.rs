@@ -1,12 +1,11 @@
 //! The multilayer perceptron: layers, hidden activation, head.
 
+use activations::Activation;
 use activations::ActivationKind;
-use losses::LossKind;
-use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, Slice};
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
 use super::architecture::check_activation;
 use super::{Architecture, Head, Init, Linear, ModelError};
-use crate::backprop::{Gradients, Objective, Workspace};
 
 /// A multilayer perceptron: "каждый слой представляет из себя линейное
 /// преобразование и нелинейной функции".
@@ -43,7 +42,7 @@ pub struct Mlp {
 /// 1 if $z \ge 0$ (i.e. $\sigma(z) \ge \tfrac12$) else 0; otherwise the
 /// position of the largest logit (the first one on a tie) — SoftMax and
 /// sigmoid are increasing, so the largest logit is the largest probability.
-pub(crate) fn predicted_class(head: Head, z: ArrayView1<'_, f64>) -> usize {
+pub fn predicted_class(head: Head, z: ArrayView1<'_, f64>) -> usize {
     if head == Head::Sigmoid && z.len() == 1 {
         return usize::from(z[0] >= 0.0);
     }
@@ -134,7 +133,7 @@ impl Mlp {
     }
 
     /// Whether `sizes` are this network's [`sizes`](Self::sizes), without allocating.
-    pub(crate) fn has_sizes(&self, sizes: &[usize]) -> bool {
+    pub fn has_sizes(&self, sizes: &[usize]) -> bool {
         sizes.len() == self.layers.len() + 1
             && sizes[0] == self.n_inputs()
             && self
@@ -176,23 +175,29 @@ impl Mlp {
 
     /// The last layer's output $z_L$ for a batch `x` (`n × d`): the logits of
     /// a classifier, the prediction of a regression network.
-    ///
-    /// Runs in chunks of at most 1024 rows, so a large set needs buffers of
-    /// one chunk only (plus the result).
     pub fn logits(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>, ModelError> {
-        const CHUNK: usize = 1024;
-        let n = x.nrows();
-        let mut workspace = Workspace::new(self, n.clamp(1, CHUNK));
-        if n <= CHUNK {
-            return Ok(workspace.forward(self, x)?.to_owned());
+        self.check_input(x)?;
+        let f = self.hidden;
+        let last = self.layers.len() - 1;
+        let mut a = x.to_owned(); // a₀ = X
+        for layer in &self.layers[..last] {
+            a = layer.forward(a.view())?.mapv(|z| f.forward(z)); // a = f(a·Wᵀ + b)
         }
-        let mut z = Array2::zeros((n, self.n_outputs()));
-        for start in (0..n).step_by(CHUNK) {
-            let rows = Slice::from(start..(start + CHUNK).min(n));
-            let logits = workspace.forward(self, x.slice_axis(Axis(0), rows))?;
-            z.slice_axis_mut(Axis(0), rows).assign(&logits);
+        self.layers[last].forward(a.view()) // z_L
+    }
+
+    /// Checks that `x` is a non-empty batch with one column per input.
+    pub fn check_input(&self, x: ArrayView2<'_, f64>) -> Result<(), ModelError> {
+        if x.ncols() != self.n_inputs() {
+            return Err(ModelError::InputWidth {
+                expected: self.n_inputs(),
+                found: x.ncols(),
+            });
         }
-        Ok(z)
+        if x.nrows() == 0 {
+            return Err(ModelError::EmptyBatch { shape: x.dim() });
+        }
+        Ok(())
     }
 
     /// $f(x)$: the head applied to the logits — probabilities for a
@@ -226,25 +231,6 @@ impl Mlp {
             .into_iter()
             .map(|row| predicted_class(self.head, row))
             .collect())
-    }
-
-    /// The loss of the batch `(x, y)` and its gradient with respect to every
-    /// weight and bias, by the hand-written backward pass (see
-    /// [`backprop`](crate::backprop)). `y` is `n × k` (one-hot rows for
-    /// classes). Allocates a [`Workspace`] for the batch; a training loop
-    /// keeps one instead.
-    pub fn loss_and_gradients(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView2<'_, f64>,
-        loss: LossKind,
-    ) -> Result<(f64, Gradients), ModelError> {
-        let objective = Objective::new(self.head, loss)?;
-        let mut workspace = Workspace::new(self, x.nrows().max(1));
-        workspace.forward(self, x)?;
-        let value = workspace.output_loss(&objective, y)?;
-        workspace.backward(self, x)?;
-        Ok((value, workspace.gradients().clone()))
     }
 
     /// Every weight and bias in one vector: layer by layer, $W_l$ row by
@@ -288,7 +274,7 @@ impl Mlp {
 
     /// Copies the weights of `other` (same sizes) into `self` without
     /// allocating: how the trainer keeps and restores its best weights.
-    pub(crate) fn assign(&mut self, other: &Mlp) {
+    pub fn assign(&mut self, other: &Mlp) {
         debug_assert!(
             self.layers.len() == other.layers.len()
                 && self
@@ -304,7 +290,7 @@ impl Mlp {
     }
 
     /// The layers, for the optimizer to update in place (shapes must not change).
-    pub(crate) fn layers_mut(&mut self) -> &mut [Linear] {
+    pub fn layers_mut(&mut self) -> &mut [Linear] {
         &mut self.layers
     }
 }
@@ -312,7 +298,7 @@ impl Mlp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::array;
+    use ndarray::{Axis, Slice, array};
 
     fn arch(sizes: &[usize], head: Head) -> Architecture {
         Architecture::new(sizes, ActivationKind::Relu, head).unwrap()
@@ -403,7 +389,7 @@ mod tests {
     }
 
     #[test]
-    fn large_inputs_are_run_in_chunks_with_the_same_result() {
+    fn a_rows_logits_do_not_depend_on_the_rest_of_the_batch() {
         let net = Mlp::new(&arch(&[3, 5, 2], Head::Softmax), Init::He, 9).unwrap();
         let x = Array2::from_shape_fn((2500, 3), |(i, j)| ((i * 3 + j) % 11) as f64 - 5.0);
         let all = net.logits(x.view()).unwrap();
@@ -412,13 +398,7 @@ mod tests {
             let one = net
                 .logits(x.slice_axis(Axis(0), Slice::from(i..i + 1)))
                 .unwrap();
-            if cfg!(feature = "blas") {
-                // OpenBLAS picks kernels by size: the last bits may differ
-                // (backprop/products.rs); the rows must still agree.
-                gradcheck::assert_all_close(one.row(0), all.row(i), &format!("row {i}"));
-            } else {
-                assert_eq!(all.row(i), one.row(0), "row {i}");
-            }
+            assert_eq!(all.row(i), one.row(0), "row {i}");
         }
     }
 

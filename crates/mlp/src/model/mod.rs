@@ -9,7 +9,6 @@
 //! activation, head) is plain data that checkpoints store.
 
 mod architecture;
-pub(crate) mod dispatch;
 mod error;
 mod head;
 mod init;
@@ -22,4 +21,4 @@ pub use head::Head;
 pub use init::Init;
 pub use linear::Linear;
 pub use mlp::Mlp;
-pub(crate) use mlp::predicted_class;
+pub use mlp::predicted_class;

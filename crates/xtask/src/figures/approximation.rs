@@ -1,6 +1,6 @@
 //! One hidden layer of growing width fitting a sine: the approximation
 //! theorem, seen. Each network $\hat y = W_2 \tanh(W_1 x + b_1) + b_2$ is
-//! trained by `mlp::train::Trainer` on the same 60 points of
+//! trained by `trainer::Trainer` on the same 60 points of
 //! $y = \sin 2\pi x$ on $[-1, 1]$ (two periods).
 //!
 //! The hidden units start as steep steps $\tanh(w_i (x - m_i))$ whose centres
@@ -11,14 +11,14 @@
 
 use super::style::{AXIS, FONT, GRID, PALETTE, linspace, trim_float};
 use crate::Result;
-use mlp::data::Dataset;
-use mlp::train::{ScheduleUnit, Silent, TrainConfig, Trainer};
+use datasets::Dataset;
 use mlp::{Architecture, Head, Init, Mlp};
 use ndarray::Array2;
 use plotters::prelude::*;
 use schedulers::ScheduleConfig;
 use std::f64::consts::PI;
 use std::path::Path;
+use trainer::{ScheduleUnit, Silent, TrainConfig, Trainer};
 
 /// The hidden layer's widths, one panel each.
 pub const WIDTHS: [usize; 4] = [1, 3, 10, 50];

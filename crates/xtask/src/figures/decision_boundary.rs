@@ -1,16 +1,16 @@
 //! A decision boundary on two moons: a small MLP trained by
-//! `mlp::train::Trainer`, the plane coloured by the class it predicts,
+//! `trainer::Trainer`, the plane coloured by the class it predicts,
 //! the line where both classes are equally likely, and the points on top.
 
 use super::contour::{Grid, level_line_on_grid};
 use super::style::{FONT, GRID, PALETTE, legend, trim_float};
 use crate::Result;
-use mlp::data::{self, Fractions};
-use mlp::train::{Silent, TrainConfig, Trainer};
+use datasets::{self as data, Fractions};
 use mlp::{Architecture, Head, Init, Mlp};
 use ndarray::Array2;
 use plotters::prelude::*;
 use std::path::Path;
+use trainer::{Silent, TrainConfig, Trainer};
 
 /// The shown part of the plane.
 const X_RANGE: std::ops::Range<f64> = -1.6..2.6;

@@ -1,17 +1,17 @@
 //! The lecture's last paragraph, measured: the same network trained on the
 //! digits with plain SGD at a too-small, a good and two too-large learning
-//! rates, by `mlp::train::Trainer` (seeded, so the curves are the same on
+//! rates, by `trainer::Trainer` (seeded, so the curves are the same on
 //! every run). The good rate is about what the LR range test suggests
 //! ([`super::lr_range_test`], checked by a test below).
 
 use super::style::{LinePlot, PALETTE, Series, line_plot};
 use crate::Result;
-use mlp::data::{self, Fractions, Split};
-use mlp::train::{BatchProgress, Observer, TrainConfig, TrainError, Trainer};
+use datasets::{self as data, Fractions, Split};
 use mlp::{Architecture, Head, Init, Mlp};
 use optim::{OptimizerConfig, SgdConfig};
 use plotters::prelude::*;
 use std::path::Path;
+use trainer::{BatchProgress, Observer, TrainConfig, TrainError, Trainer};
 
 /// Epochs of each run.
 const EPOCHS: usize = 8;

@@ -1,4 +1,4 @@
-//! The LR range test of Smith (2015) on the digits: `mlp::lr_finder`
+//! The LR range test of Smith (2015) on the digits: `trainer::lr_finder`
 //! trains the network of [`super::learning_rates`] with SGD while $\eta$
 //! grows exponentially batch by batch, and records the loss. Marked: the
 //! rate at the minimum of the smoothed loss, $\eta^\star$, and the
@@ -7,10 +7,10 @@
 use super::learning_rates::{digits, network};
 use super::style::{AXIS, FONT, LinePlot, PALETTE, Series, line_plot};
 use crate::Result;
-use mlp::lr_finder::{LrFinderConfig, LrFinderResult, lr_range_test};
 use optim::OptimizerConfig;
 use plotters::prelude::*;
 use std::path::Path;
+use trainer::lr_finder::{LrFinderConfig, LrFinderResult, lr_range_test};
 
 /// The sweep: SGD from $10^{-4}$ to 10 in at most 200 batches of 32.
 pub fn run() -> Result<LrFinderResult> {
