@@ -180,14 +180,17 @@ pub fn y_hat_as_written_in_lecture(params: &Params, x: f64) -> f64 {
 /// $\frac{\partial \sigma(z)}{\partial z} = \sigma'(z) = \sigma(z)(1 - \sigma(z))$,
 /// $\frac{\partial z}{\partial w_1} = x$, $\frac{\partial z}{\partial b_1} = 1$.
 pub fn gradients(params: &Params, fwd: &Forward) -> Gradients {
+    // ANCHOR: factors
     // ∂L/∂ŷ = −(y − ŷ) = ŷ − y   (the lecture writes y − ŷ: correction 3)
     let dl_dy_hat = fwd.y_hat - fwd.y;
-    let dy_hat_dw2 = fwd.sigma_z;
-    let dy_hat_db2 = 1.0;
-    let dy_hat_dsigma = params.w2;
-    let dsigma_dz = Sigmoid.derivative(fwd.z);
-    let dz_dw1 = fwd.x;
-    let dz_db1 = 1.0;
+    // the local derivatives, read off the values the forward pass stored
+    let dy_hat_dw2 = fwd.sigma_z; // ∂ŷ/∂w₂ = σ(z)
+    let dy_hat_db2 = 1.0; // ∂ŷ/∂b₂ = 1
+    let dy_hat_dsigma = params.w2; // ∂ŷ/∂σ(z) = w₂
+    let dsigma_dz = Sigmoid.derivative(fwd.z); // ∂σ(z)/∂z = σ(z)·(1 − σ(z))
+    let dz_dw1 = fwd.x; // ∂z/∂w₁ = x
+    let dz_db1 = 1.0; // ∂z/∂b₁ = 1
+    // ANCHOR_END: factors
 
     // ANCHOR: dl_dw2
     // ∂L/∂w₂ = ∂L/∂ŷ · ∂ŷ/∂w₂
