@@ -28,7 +28,6 @@ pub fn softmax_jacobian(z: ArrayView1<'_, f64>) -> Array2<f64> {
 }
 // ANCHOR_END: softmax_jacobian
 
-// ANCHOR: softmax_vjp
 /// Backprop through SoftMax: given its **output** $s$ and the upstream
 /// gradient $g = \partial \mathcal{L} / \partial s$, returns
 /// $\partial \mathcal{L} / \partial z = J^\top g$:
@@ -50,6 +49,8 @@ pub fn softmax_jacobian(z: ArrayView1<'_, f64>) -> Array2<f64> {
 ///
 /// If `s` and `g` have different lengths (a bug in the caller's backward
 /// pass, not bad data).
+// ANCHOR: softmax_vjp
+// ∂L/∂z = Jᵀg = s ⊙ (g − ⟨g, s⟩): one dot product, no k × k matrix
 pub fn softmax_vjp(s: ArrayView1<'_, f64>, g: ArrayView1<'_, f64>) -> Array1<f64> {
     assert_eq!(
         s.len(),

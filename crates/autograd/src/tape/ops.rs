@@ -191,6 +191,8 @@ impl Tape {
 }
 
 /// $\bar a = \bar y$, $\bar b = \bar y$.
+// ANCHOR: add_backward
+// ā = ȳ, b̄ = ȳ
 fn add_backward(a: Var, b: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     for v in [a, b] {
         if inputs.needs_grad(v) {
@@ -198,6 +200,7 @@ fn add_backward(a: Var, b: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
         }
     }
 }
+// ANCHOR_END: add_backward
 // ANCHOR_END: add
 
 // ANCHOR: mul
@@ -213,6 +216,8 @@ impl Tape {
 
 /// $\bar a = \bar y \odot b$, $\bar b = \bar y \odot a$ (micrograd's product
 /// rule, element by element).
+// ANCHOR: mul_backward
+// ā = ȳ ⊙ b, b̄ = ȳ ⊙ a: the product rule, element by element
 fn mul_backward(a: Var, b: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(a) {
         let a_bar = y_bar * inputs.value(b);
@@ -223,6 +228,7 @@ fn mul_backward(a: Var, b: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
         inputs.add(b, b_bar);
     }
 }
+// ANCHOR_END: mul_backward
 // ANCHOR_END: mul
 
 // ANCHOR: activation
@@ -241,6 +247,8 @@ impl Tape {
 
 /// $\bar z = \bar y \odot f'(z)$: the activation acts on each element alone,
 /// so its Jacobian is diagonal.
+// ANCHOR: activation_backward
+// z̄ = ȳ ⊙ f′(z), with f′(z) stored on the forward pass
 fn activation_backward(
     z: Var,
     derivative: Option<&Array2<f64>>,
@@ -251,6 +259,7 @@ fn activation_backward(
         inputs.add(z, y_bar * f_prime);
     }
 }
+// ANCHOR_END: activation_backward
 // ANCHOR_END: activation
 
 // ANCHOR: softmax_rows
@@ -266,11 +275,14 @@ impl Tape {
 /// $\bar z = s \odot (\bar s - \langle \bar s, s \rangle)$ row by row — the
 /// Jacobian $\mathrm{diag}(s) - s s^\top$ applied without being formed
 /// (`activations::softmax_rows_vjp`).
+// ANCHOR: softmax_rows_backward
+// z̄ = s ⊙ (s̄ − ⟨s̄, s⟩) row by row; the Jacobian is never formed
 fn softmax_rows_backward(z: Var, s: &Array2<f64>, s_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(z) {
         inputs.add(z, softmax_rows_vjp(s.view(), s_bar.view()));
     }
 }
+// ANCHOR_END: softmax_rows_backward
 // ANCHOR_END: softmax_rows
 
 // ANCHOR: loss
@@ -301,6 +313,8 @@ impl Tape {
 
 /// $\bar{\hat y} = \bar{\mathcal{L}} \cdot \partial \mathcal{L} / \partial \hat y$
 /// ($\bar{\mathcal{L}} = 1$ when the loss is the output).
+// ANCHOR: loss_backward
+// ŷ gets ∂L/∂ŷ (stored by the loss) times the gradient arriving at L
 fn loss_backward(
     pred: Var,
     gradient: Option<&Array2<f64>>,
@@ -311,6 +325,7 @@ fn loss_backward(
         inputs.add(pred, dl_dpred * l_bar[[0, 0]]);
     }
 }
+// ANCHOR_END: loss_backward
 // ANCHOR_END: loss
 
 // ANCHOR: sum_mean
@@ -342,14 +357,19 @@ impl Tape {
 }
 
 /// $\bar a_{ij} = \bar y$: every element counts once.
+// ANCHOR: sum_backward
+// every element gets ȳ: each counts once
 fn sum_backward(a: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(a) {
         let a_bar = Array2::from_elem(inputs.value(a).raw_dim(), y_bar[[0, 0]]);
         inputs.add(a, a_bar);
     }
 }
+// ANCHOR_END: sum_backward
 
 /// $\bar a_{ij} = \bar y / (nk)$.
+// ANCHOR: mean_backward
+// every element gets ȳ/(n·k)
 fn mean_backward(a: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(a) {
         let count = inputs.value(a).len() as f64;
@@ -357,4 +377,5 @@ fn mean_backward(a: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
         inputs.add(a, a_bar);
     }
 }
+// ANCHOR_END: mean_backward
 // ANCHOR_END: sum_mean
