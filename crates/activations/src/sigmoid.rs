@@ -67,7 +67,7 @@ impl Activation for Sigmoid {
         sigmoid(x)
     }
 
-    /// $\sigma'(x) = \sigma(x)\,(1 - \sigma(x))$
+    /// σ′(x) = σ(x)·(1 − σ(x))
     #[inline]
     fn derivative(&self, x: f64) -> f64 {
         let s = sigmoid(x);

@@ -4,7 +4,6 @@
 use crate::softmax;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 
-// ANCHOR: softmax_jacobian
 /// The Jacobian of SoftMax at $z$, a $k \times k$ matrix:
 /// $$J_{ij} = \frac{\partial s_i}{\partial z_j} = s_i\,(\delta_{ij} - s_j),
 /// \qquad J = \mathrm{diag}(s) - s\,s^\top, \qquad s = \mathrm{SoftMax}(z).$$
@@ -18,6 +17,8 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 /// let j = activations::softmax_jacobian(ndarray::array![0.0, 0.0].view());
 /// assert_eq!(j, ndarray::array![[0.25, -0.25], [-0.25, 0.25]]);
 /// ```
+// ANCHOR: softmax_jacobian
+// Jᵢⱼ = ∂sᵢ/∂zⱼ = sᵢ·(δᵢⱼ − sⱼ), J = diag(s) − s·sᵀ
 pub fn softmax_jacobian(z: ArrayView1<'_, f64>) -> Array2<f64> {
     let s = softmax(z);
     let k = s.len();

@@ -119,7 +119,7 @@ impl Tape {
 
 // ANCHOR: matmul_t
 impl Tape {
-    /// $y = x W^\top$: `x` is `n × in`, `W` is `out × in`, `y` is `n × out`
+    /// y = x·Wᵀ: `x` is `n × in`, `W` is `out × in`, `y` is `n × out`
     /// — a layer's weights applied to every sample (row) of the batch.
     pub fn matmul_t(&mut self, x: Var, w: Var) -> Result<Var, TapeError> {
         self.shape_check(
@@ -135,9 +135,8 @@ impl Tape {
     }
 }
 
-/// $\bar x = \bar y\, W$ (`n × out` · `out × in`) and $\bar W = \bar y^\top x$
-/// (`out × n` · `n × in`): from $y_{ij} = \sum_k x_{ik} W_{jk}$,
-/// $\partial y_{ij} / \partial x_{ik} = W_{jk}$ and $\partial y_{ij} / \partial W_{jk} = x_{ik}$.
+/// x̄ = ȳ·W (`n × out` · `out × in`) and W̄ = ȳᵀ·x (`out × n` · `n × in`):
+/// from yᵢⱼ = Σₖ xᵢₖ·Wⱼₖ, ∂yᵢⱼ/∂xᵢₖ = Wⱼₖ and ∂yᵢⱼ/∂Wⱼₖ = xᵢₖ.
 fn matmul_t_backward(x: Var, w: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(x) {
         let x_bar = y_bar.dot(inputs.value(w));
@@ -152,7 +151,7 @@ fn matmul_t_backward(x: Var, w: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_
 
 // ANCHOR: add_bias
 impl Tape {
-    /// $y = z + b$, the `1 × k` row $b$ added to every row of the `n × k` $z$.
+    /// y = z + b, the `1 × k` row b added to every row of the `n × k` z.
     pub fn add_bias(&mut self, z: Var, b: Var) -> Result<Var, TapeError> {
         self.shape_check(
             "add_bias",
@@ -167,7 +166,7 @@ impl Tape {
     }
 }
 
-/// $\bar z = \bar y$ and $\bar b = \sum_i \bar y_{i\cdot}$: the bias was used
+/// z̄ = ȳ and b̄ = Σᵢ ȳᵢ: the bias was used
 /// once per sample, so its gradient is the sum over the batch's rows.
 fn add_bias_backward(z: Var, b: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(z) {

@@ -1,9 +1,10 @@
 //! Listings a student can read: every Rust code block of the book, as the
 //! reader sees it (includes expanded the way mdBook expands them, hidden
 //! `# ` lines left out), is at most [`MAX_LINES`] lines and [`MAX_COLUMNS`]
-//! columns, and its `//` comments write math in Unicode (σ′(z), ∂L/∂w),
-//! never TeX (`\frac`, `\partial`, `$…$`), which a code block shows raw.
-//! (`///` docs may keep TeX: rustdoc renders it.)
+//! columns, and its comments write math in Unicode (σ′(z), ∂L/∂w), never
+//! TeX (`\frac`, `\partial`, `$…$`), which a code block shows raw. That
+//! holds for `///` docs too once the book shows them: an anchor can start
+//! below a doc comment, so rustdoc keeps its TeX and the book shows code.
 
 use super::fences::fences_in;
 use super::includes::{ANCHOR, INCLUDE};
@@ -103,9 +104,9 @@ pub fn shown_lines(body: &[String], dir: &Path) -> Vec<String> {
     out
 }
 
-/// The text of a plain `//` comment on `line` (not `///` or `//!` docs),
-/// found outside string and character literals.
-pub fn plain_comment(line: &str) -> Option<&str> {
+/// The text of the comment on `line` (`//`, `///` or `//!`), found outside
+/// string and character literals.
+pub fn comment(line: &str) -> Option<&str> {
     let bytes = line.as_bytes();
     let mut i = 0;
     let mut in_string = false;
@@ -122,10 +123,7 @@ pub fn plain_comment(line: &str) -> Option<&str> {
                 }
             }
             b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => {
-                let rest = &line[i + 2..];
-                let doc =
-                    (rest.starts_with('/') && !rest.starts_with("//")) || rest.starts_with('!');
-                return (!doc).then_some(rest);
+                return Some(&line[i + 2..]);
             }
             _ => {}
         }
@@ -152,9 +150,9 @@ pub fn problems_in(shown: &[String]) -> Vec<String> {
                 line.trim().chars().take(40).collect::<String>()
             ));
         }
-        if let Some(tex) = plain_comment(line).and_then(|c| TEX.find(c)) {
+        if let Some(tex) = comment(line).and_then(|c| TEX.find(c)) {
             out.push(format!(
-                "line {} of the listing has TeX `{}` in a `//` comment: write the math in Unicode (σ′(z), ∂L/∂w): «{}»",
+                "line {} of the listing has TeX `{}` in a comment, shown raw: write the math in Unicode (σ′(z), ∂L/∂w) or start the anchor below the doc comment: «{}»",
                 k + 1,
                 tex.as_str(),
                 line.trim()
@@ -239,14 +237,16 @@ mod tests {
     }
 
     #[test]
-    fn comments_are_found_outside_strings_and_docs_are_not_plain() {
-        assert_eq!(plain_comment("let a = 1; // ∂L/∂w"), Some(" ∂L/∂w"));
-        assert_eq!(plain_comment("let s = \"http://x\"; // c"), Some(" c"));
-        assert_eq!(plain_comment("let q = '\"'; // c"), Some(" c"));
-        assert_eq!(plain_comment("/// $\\hat y$ in rustdoc"), None);
-        assert_eq!(plain_comment("//! crate docs"), None);
-        assert_eq!(plain_comment("//// still plain"), Some("// still plain"));
-        assert_eq!(plain_comment("let s = \"a // b\";"), None);
+    fn comments_are_found_outside_strings() {
+        assert_eq!(comment("let a = 1; // ∂L/∂w"), Some(" ∂L/∂w"));
+        assert_eq!(comment("let s = \"http://x\"; // c"), Some(" c"));
+        assert_eq!(comment("let q = '\"'; // c"), Some(" c"));
+        assert_eq!(
+            comment("/// $\\hat y$ in a doc"),
+            Some("/ $\\hat y$ in a doc")
+        );
+        assert_eq!(comment("let s = \"a // b\";"), None);
+        assert_eq!(comment("let s = \"a \\\" // b\";"), None);
     }
 
     #[test]
@@ -270,6 +270,8 @@ mod tests {
             "let g = 1.0; // $\\partial L$",
             "// y_{hat}",
             "// \\hat y",
+            "/// $\\sigma'(x)$ in a doc the book shows",
+            "//! $x$",
         ] {
             let p = problems_in(&[tex.to_owned()]);
             assert!(p.len() == 1 && p[0].contains("TeX"), "{tex}: {p:?}");
