@@ -141,23 +141,37 @@ pub fn problems_in(shown: &[String]) -> Vec<String> {
             shown.len()
         ));
     }
-    for (k, line) in shown.iter().enumerate() {
-        let width = line.replace('\t', "    ").width();
-        if width > MAX_COLUMNS {
-            out.push(format!(
-                "line {} of the listing is {width} columns wide (at most {MAX_COLUMNS}): «{}…»",
-                k + 1,
-                line.trim().chars().take(40).collect::<String>()
-            ));
-        }
-        if let Some(tex) = comment(line).and_then(|c| TEX.find(c)) {
-            out.push(format!(
-                "line {} of the listing has TeX `{}` in a comment, shown raw: write the math in Unicode (σ′(z), ∂L/∂w) or start the anchor below the doc comment: «{}»",
-                k + 1,
-                tex.as_str(),
-                line.trim()
-            ));
-        }
+    let numbers = |lines: &[(usize, &String)]| {
+        let n: Vec<String> = lines.iter().map(|(k, _)| (k + 1).to_string()).collect();
+        n.join(", ")
+    };
+    let wide: Vec<(usize, &String)> = shown
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.replace('\t', "    ").width() > MAX_COLUMNS)
+        .collect();
+    if let Some((_, first)) = wide.first() {
+        out.push(format!(
+            "line(s) {} of the listing are wider than {MAX_COLUMNS} columns ({} in «{}…»)",
+            numbers(&wide),
+            first.replace('\t', "    ").width(),
+            first.trim().chars().take(40).collect::<String>()
+        ));
+    }
+    let tex: Vec<(usize, &String)> = shown
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| comment(l).is_some_and(|c| TEX.is_match(c)))
+        .collect();
+    if let Some((_, first)) = tex.first() {
+        let found = comment(first)
+            .and_then(|c| TEX.find(c))
+            .map_or("", |m| m.as_str());
+        out.push(format!(
+            "line(s) {} of the listing have TeX in a comment, shown raw (`{found}` in «{}»): write the math in Unicode (σ′(z), ∂L/∂w) or start the anchor below the doc comment",
+            numbers(&tex),
+            first.trim()
+        ));
     }
     out
 }
@@ -260,11 +274,28 @@ mod tests {
         let p = problems_in(&long);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("has 31 lines"));
-        let wide = vec![format!("let s = {};", "1 + ".repeat(30))];
-        assert!(problems_in(&wide)[0].contains("columns wide"));
+        let wide = vec![
+            "let a = 1;".to_owned(),
+            format!("let s = {};", "1 + ".repeat(30)),
+        ];
+        let p = problems_in(&wide);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("line(s) 2 of the listing are wider than 100 columns (129 in"));
         // Cyrillic and Greek count one column each, not their UTF-8 bytes
         let cyrillic = vec![format!("// {}", "ы".repeat(97))];
         assert_eq!(problems_in(&cyrillic), Vec::<String>::new());
+        // one problem per listing, naming every line
+        let two = [
+            "let a = 1; // $a$".to_owned(),
+            "ok".to_owned(),
+            "// \\frac12".to_owned(),
+        ];
+        let p = problems_in(&two);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with("line(s) 1, 3 of the listing have TeX")
+                && p[0].contains("(`$` in «let a = 1; // $a$»)")
+        );
         for tex in [
             "// \\frac{1}{2}",
             "let g = 1.0; // $\\partial L$",
@@ -274,7 +305,10 @@ mod tests {
             "//! $x$",
         ] {
             let p = problems_in(&[tex.to_owned()]);
-            assert!(p.len() == 1 && p[0].contains("TeX"), "{tex}: {p:?}");
+            assert!(
+                p.len() == 1 && p[0].contains("have TeX in a comment"),
+                "{tex}: {p:?}"
+            );
         }
     }
 
