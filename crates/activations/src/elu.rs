@@ -81,13 +81,13 @@ impl Activation for Elu {
         "elu"
     }
 
-    /// $\alpha (e^x - 1)$ for $x < 0$, else $x$
+    /// α·(eˣ − 1) for x < 0, else x
     #[inline]
     fn forward(&self, x: f64) -> f64 {
         if x < 0.0 { self.alpha * x.exp_m1() } else { x }
     }
 
-    /// $\alpha e^x$ for $x \le 0$ (the kink included, as in PyTorch), else 1
+    /// α·eˣ for x ≤ 0 (the kink included, as in PyTorch), else 1
     #[inline]
     fn derivative(&self, x: f64) -> f64 {
         if x > 0.0 { 1.0 } else { self.alpha * x.exp() }

@@ -55,13 +55,13 @@ impl Activation for Gelu {
         "gelu"
     }
 
-    /// $x\,\Phi(x)$
+    /// x·Φ(x)
     #[inline]
     fn forward(&self, x: f64) -> f64 {
         x * normal_cdf(x)
     }
 
-    /// $\Phi(x) + x\,\varphi(x)$
+    /// Φ(x) + x·φ(x)
     #[inline]
     fn derivative(&self, x: f64) -> f64 {
         normal_cdf(x) + x * normal_pdf(x)

@@ -36,13 +36,13 @@ impl Activation for GeluSigmoid {
         "gelu_sigmoid"
     }
 
-    /// $x\,\sigma(1.702x)$
+    /// x·σ(1.702x)
     #[inline]
     fn forward(&self, x: f64) -> f64 {
         x * sigmoid(Self::SCALE * x)
     }
 
-    /// $s + 1.702\,x\,s(1 - s)$ with $s = \sigma(1.702x)$
+    /// s + 1.702·x·s·(1 − s) with s = σ(1.702x)
     #[inline]
     fn derivative(&self, x: f64) -> f64 {
         let s = sigmoid(Self::SCALE * x);

@@ -52,15 +52,14 @@ impl Activation for GeluTanh {
         "gelu_tanh"
     }
 
-    /// $\frac{x}{2}(1 + \tanh u)$, $u = \sqrt{2/\pi}\,(x + 0.044715 x^3)$
+    /// (x/2)·(1 + tanh u), u = √(2/π)·(x + 0.044715x³)
     #[inline]
     fn forward(&self, x: f64) -> f64 {
         let u = Self::SQRT_2_OVER_PI * (x + Self::KAPPA * x * x * x);
         0.5 * x * (1.0 + u.tanh())
     }
 
-    /// $\frac12(1 + \tanh u) + \frac{x}{2}(1 - \tanh^2 u)\,u'(x)$, or its
-    /// limit for $|x| > 10$
+    /// ½(1 + tanh u) + (x/2)·(1 − tanh² u)·u′(x), or its limit for |x| > 10
     #[inline]
     fn derivative(&self, x: f64) -> f64 {
         if x > Self::LARGE_X {

@@ -81,7 +81,7 @@ impl Activation for LeakyRelu {
         if x < 0.0 { self.alpha * x } else { x }
     }
 
-    /// $\alpha$ for $x \le 0$ (the kink included, as in PyTorch), 1 above
+    /// α for x ≤ 0 (the kink included, as in PyTorch), 1 above
     #[inline]
     fn derivative(&self, x: f64) -> f64 {
         if x > 0.0 { 1.0 } else { self.alpha }

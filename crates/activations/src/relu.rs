@@ -35,7 +35,7 @@ impl Activation for Relu {
         if x < 0.0 { 0.0 } else { x }
     }
 
-    /// 1 for $x > 0$, else 0 — so 0 at the kink, as in PyTorch
+    /// 1 for x > 0, else 0 — so 0 at the kink, as in PyTorch
     #[inline]
     fn derivative(&self, x: f64) -> f64 {
         if x > 0.0 { 1.0 } else { 0.0 }

@@ -14,14 +14,18 @@ use crate::Activation;
 /// [`sigmoid_as_written_in_lecture`] and the test
 /// `lecture_sigmoid_is_one_minus_sigma`.
 #[inline]
+// ANCHOR: sigmoid_fn
 pub fn sigmoid(x: f64) -> f64 {
     if x >= 0.0 {
+        // σ(x) = 1 / (1 + e⁻ˣ), as written: e⁻ˣ ≤ 1
         1.0 / (1.0 + (-x).exp())
     } else {
+        // e⁻ˣ would overflow for x < −709; eˣ / (1 + eˣ) is the same σ(x)
         let e = x.exp();
         e / (1.0 + e)
     }
 }
+// ANCHOR_END: sigmoid_fn
 
 /// The lecture's formula taken literally, $\dfrac{1}{1 + e^{x}}$ — kept only
 /// to show that it is $1 - \sigma(x) = \sigma(-x)$, not the sigmoid.
@@ -63,7 +67,7 @@ impl Activation for Sigmoid {
         sigmoid(x)
     }
 
-    /// $\sigma'(x) = \sigma(x)\,(1 - \sigma(x))$
+    /// σ′(x) = σ(x)·(1 − σ(x))
     #[inline]
     fn derivative(&self, x: f64) -> f64 {
         let s = sigmoid(x);

@@ -15,7 +15,6 @@ pub fn logsumexp(z: ArrayView1<'_, f64>) -> f64 {
     m + z.fold(0.0, |s, &v| s + (v - m).exp()).ln()
 }
 
-// ANCHOR: softmax
 /// $\mathrm{SoftMax}(z)_i = \dfrac{e^{z_i}}{\sum_j e^{z_j}}$, computed as
 /// $\dfrac{e^{z_i - m}}{\sum_j e^{z_j - m}}$ with $m = \max_j z_j$.
 ///
@@ -32,6 +31,8 @@ pub fn logsumexp(z: ArrayView1<'_, f64>) -> f64 {
 /// let p = activations::softmax(ndarray::array![1000.0, 0.0, -1000.0].view());
 /// assert_eq!(p.to_vec(), vec![1.0, 0.0, 0.0]);
 /// ```
+// ANCHOR: softmax
+// SoftMax(z)ᵢ = e^(zᵢ − m) / Σⱼ e^(zⱼ − m), m = maxⱼ zⱼ: every exponent ≤ 0, nothing overflows
 pub fn softmax(z: ArrayView1<'_, f64>) -> Array1<f64> {
     let m = z.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
     let mut e = z.mapv(|v| (v - m).exp());

@@ -4,7 +4,6 @@
 use crate::softmax;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 
-// ANCHOR: softmax_jacobian
 /// The Jacobian of SoftMax at $z$, a $k \times k$ matrix:
 /// $$J_{ij} = \frac{\partial s_i}{\partial z_j} = s_i\,(\delta_{ij} - s_j),
 /// \qquad J = \mathrm{diag}(s) - s\,s^\top, \qquad s = \mathrm{SoftMax}(z).$$
@@ -18,6 +17,8 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 /// let j = activations::softmax_jacobian(ndarray::array![0.0, 0.0].view());
 /// assert_eq!(j, ndarray::array![[0.25, -0.25], [-0.25, 0.25]]);
 /// ```
+// ANCHOR: softmax_jacobian
+// Jᵢⱼ = ∂sᵢ/∂zⱼ = sᵢ·(δᵢⱼ − sⱼ), J = diag(s) − s·sᵀ
 pub fn softmax_jacobian(z: ArrayView1<'_, f64>) -> Array2<f64> {
     let s = softmax(z);
     let k = s.len();
@@ -28,7 +29,6 @@ pub fn softmax_jacobian(z: ArrayView1<'_, f64>) -> Array2<f64> {
 }
 // ANCHOR_END: softmax_jacobian
 
-// ANCHOR: softmax_vjp
 /// Backprop through SoftMax: given its **output** $s$ and the upstream
 /// gradient $g = \partial \mathcal{L} / \partial s$, returns
 /// $\partial \mathcal{L} / \partial z = J^\top g$:
@@ -50,6 +50,8 @@ pub fn softmax_jacobian(z: ArrayView1<'_, f64>) -> Array2<f64> {
 ///
 /// If `s` and `g` have different lengths (a bug in the caller's backward
 /// pass, not bad data).
+// ANCHOR: softmax_vjp
+// ∂L/∂z = Jᵀg = s ⊙ (g − ⟨g, s⟩): one dot product, no k × k matrix
 pub fn softmax_vjp(s: ArrayView1<'_, f64>, g: ArrayView1<'_, f64>) -> Array1<f64> {
     assert_eq!(
         s.len(),

@@ -34,7 +34,7 @@ impl Activation for Tanh {
         x.tanh()
     }
 
-    /// $\tanh'(x) = 1 - \tanh^2(x)$
+    /// tanh′(x) = 1 − tanh²(x)
     #[inline]
     fn derivative(&self, x: f64) -> f64 {
         let t = x.tanh();

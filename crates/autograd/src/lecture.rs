@@ -120,10 +120,11 @@ impl Params {
         Params { w1, b1, w2, b2 }
     }
 
-    // ANCHOR: forward
     /// The forward pass, storing every intermediate value:
     /// $z = w_1 x + b_1$, $\sigma(z)$, $\hat y = w_2 \sigma(z) + b_2$,
     /// $\mathcal{L} = \frac12 (y - \hat y)^2$.
+    // ANCHOR: forward
+    // z = w₁x + b₁, σ(z), ŷ = w₂σ(z) + b₂, L = ½(y − ŷ)², all kept for the backward pass
     pub fn forward(&self, x: f64, y: f64) -> Forward {
         let z = self.w1 * x + self.b1;
         let sigma_z = sigmoid(z);
@@ -145,10 +146,11 @@ impl Params {
         self.forward(x, y).loss
     }
 
-    // ANCHOR: sgd_step
     /// One step of gradient descent, the lecture's
     /// $w^{(t+1)} = w^{(t)} - \eta \frac{\partial \mathcal{L}}{\partial w^{(t)}}$
     /// for each of the four parameters.
+    // ANCHOR: sgd_step
+    // w ← w − η·∂L/∂w for each of the four parameters
     pub fn sgd_step(&self, grads: &Gradients, eta: f64) -> Params {
         Params {
             w1: self.w1 - eta * grads.dl_dw1,
@@ -180,14 +182,17 @@ pub fn y_hat_as_written_in_lecture(params: &Params, x: f64) -> f64 {
 /// $\frac{\partial \sigma(z)}{\partial z} = \sigma'(z) = \sigma(z)(1 - \sigma(z))$,
 /// $\frac{\partial z}{\partial w_1} = x$, $\frac{\partial z}{\partial b_1} = 1$.
 pub fn gradients(params: &Params, fwd: &Forward) -> Gradients {
+    // ANCHOR: factors
     // ∂L/∂ŷ = −(y − ŷ) = ŷ − y   (the lecture writes y − ŷ: correction 3)
     let dl_dy_hat = fwd.y_hat - fwd.y;
-    let dy_hat_dw2 = fwd.sigma_z;
-    let dy_hat_db2 = 1.0;
-    let dy_hat_dsigma = params.w2;
-    let dsigma_dz = Sigmoid.derivative(fwd.z);
-    let dz_dw1 = fwd.x;
-    let dz_db1 = 1.0;
+    // the local derivatives, read off the values the forward pass stored
+    let dy_hat_dw2 = fwd.sigma_z; // ∂ŷ/∂w₂ = σ(z)
+    let dy_hat_db2 = 1.0; // ∂ŷ/∂b₂ = 1
+    let dy_hat_dsigma = params.w2; // ∂ŷ/∂σ(z) = w₂
+    let dsigma_dz = Sigmoid.derivative(fwd.z); // ∂σ(z)/∂z = σ(z)·(1 − σ(z))
+    let dz_dw1 = fwd.x; // ∂z/∂w₁ = x
+    let dz_db1 = 1.0; // ∂z/∂b₁ = 1
+    // ANCHOR_END: factors
 
     // ANCHOR: dl_dw2
     // ∂L/∂w₂ = ∂L/∂ŷ · ∂ŷ/∂w₂
@@ -215,12 +220,13 @@ pub fn gradients(params: &Params, fwd: &Forward) -> Gradients {
 }
 // ANCHOR_END: hand_gradients
 
-// ANCHOR: literal_gradients
 /// The four gradients exactly as the lecture prints them, with
 /// $\frac{\partial \mathcal{L}}{\partial \hat y} = (y - \hat y)$ — the wrong
 /// sign (correction 3). Kept for comparison: they are exactly
 /// `-gradients(params, fwd)`, and a step $w - \eta \cdot \text{grad}$ with them
 /// increases $\mathcal{L}$.
+// ANCHOR: literal_gradients
+// as printed in the lecture: ∂L/∂ŷ = (y − ŷ), the wrong sign (correction 3)
 pub fn gradients_as_written_in_lecture(params: &Params, fwd: &Forward) -> Gradients {
     let dl_dy_hat = fwd.y - fwd.y_hat; // as printed: (y − ŷ)
     let dsigma_dz = Sigmoid.derivative(fwd.z);
@@ -255,9 +261,10 @@ pub struct Graph {
     pub loss: Value,
 }
 
-// ANCHOR: graph
 /// Builds the lecture's network as a graph: the input $x$ and target $y$
 /// are constants (`f64`), the four parameters are leaves.
+// ANCHOR: graph
+// x and y are constants (f64); the four parameters are leaves
 pub fn graph(params: &Params, x: f64, y: f64) -> Graph {
     let w1 = Value::named(params.w1, "w1");
     let b1 = Value::named(params.b1, "b1");

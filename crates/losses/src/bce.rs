@@ -69,16 +69,19 @@ impl Loss for Bce {
         "bce"
     }
 
+    // ANCHOR: bce_value
     fn value(&self, p: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<f64, LossError> {
         validate::inputs(p, y, Inputs::Probabilities)?;
         let n = p.nrows() as f64;
-        // $-\sum_k \big(y_k \log p_k + (1 - y_k) \log(1 - p_k)\big)$, summed over samples too
+        // −Σₖ (yₖ·log pₖ + (1 − yₖ)·log(1 − pₖ)), summed over samples too
         let sum = Zip::from(&p).and(&y).fold(0.0, |acc, &p, &y| {
             acc - (y * ln_clamped(p) + (1.0 - y) * ln_clamped(1.0 - p))
         });
         Ok(sum / n)
     }
+    // ANCHOR_END: bce_value
 
+    // ANCHOR: bce_gradient
     fn gradient_into(
         &self,
         p: ArrayView2<'_, f64>,
@@ -88,12 +91,13 @@ impl Loss for Bce {
         validate::inputs(p, y, Inputs::Probabilities)?;
         validate::gradient_buffer(&grad, p)?;
         let n = p.nrows() as f64;
-        // $\frac1n\left(-\frac{y}{p} + \frac{1 - y}{1 - p}\right)$, each term 0 where its log is clamped
+        // (−y/p + (1 − y)/(1 − p))/n, each term 0 where its log is clamped
         Zip::from(&mut grad).and(&p).and(&y).for_each(|g, &p, &y| {
             *g = (-y * ln_clamped_derivative(p) + (1.0 - y) * ln_clamped_derivative(1.0 - p)) / n;
         });
         Ok(())
     }
+    // ANCHOR_END: bce_gradient
 }
 // ANCHOR_END: bce
 

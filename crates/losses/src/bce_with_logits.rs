@@ -52,16 +52,19 @@ impl Loss for BceWithLogits {
         "bce_logits"
     }
 
+    // ANCHOR: bce_with_logits_value
     fn value(&self, z: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<f64, LossError> {
         validate::inputs(z, y, Inputs::Logits)?;
         let n = z.nrows() as f64;
-        // $\max(z, 0) - z y + \log(1 + e^{-\lvert z \rvert})$, summed over labels and samples
+        // max(z, 0) − z·y + log(1 + e^(−|z|)), summed over labels and samples
         let sum = Zip::from(&z).and(&y).fold(0.0, |acc, &z, &y| {
             acc + z.max(0.0) - z * y + (-z.abs()).exp().ln_1p()
         });
         Ok(sum / n)
     }
+    // ANCHOR_END: bce_with_logits_value
 
+    // ANCHOR: bce_with_logits_gradient
     fn gradient_into(
         &self,
         z: ArrayView2<'_, f64>,
@@ -71,13 +74,14 @@ impl Loss for BceWithLogits {
         validate::inputs(z, y, Inputs::Logits)?;
         validate::gradient_buffer(&grad, z)?;
         let n = z.nrows() as f64;
-        // $\frac1n(\sigma(z) - y)$
+        // (σ(z) − y)/n
         Zip::from(&mut grad)
             .and(&z)
             .and(&y)
             .for_each(|g, &z, &y| *g = (sigmoid(z) - y) / n);
         Ok(())
     }
+    // ANCHOR_END: bce_with_logits_gradient
 }
 // ANCHOR_END: bce_with_logits
 

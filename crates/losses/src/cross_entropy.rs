@@ -45,16 +45,19 @@ impl Loss for CrossEntropy {
         "ce"
     }
 
+    // ANCHOR: cross_entropy_value
     fn value(&self, p: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<f64, LossError> {
         validate::inputs(p, y, Inputs::Probabilities)?;
         let n = p.nrows() as f64;
-        // $-\sum_k y_k \log p_k$, summed over samples too
+        // −Σₖ yₖ·log pₖ, summed over samples too
         let sum = Zip::from(&p)
             .and(&y)
             .fold(0.0, |acc, &p, &y| acc - y * ln_clamped(p));
         Ok(sum / n)
     }
+    // ANCHOR_END: cross_entropy_value
 
+    // ANCHOR: cross_entropy_gradient
     fn gradient_into(
         &self,
         p: ArrayView2<'_, f64>,
@@ -64,13 +67,14 @@ impl Loss for CrossEntropy {
         validate::inputs(p, y, Inputs::Probabilities)?;
         validate::gradient_buffer(&grad, p)?;
         let n = p.nrows() as f64;
-        // $-\frac1n \frac{y_k}{p_k}$, 0 where the log is clamped
+        // −yₖ/(n·pₖ), 0 where the log is clamped
         Zip::from(&mut grad)
             .and(&p)
             .and(&y)
             .for_each(|g, &p, &y| *g = -y * ln_clamped_derivative(p) / n);
         Ok(())
     }
+    // ANCHOR_END: cross_entropy_gradient
 }
 // ANCHOR_END: cross_entropy
 

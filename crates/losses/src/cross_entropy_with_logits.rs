@@ -63,7 +63,7 @@ impl Loss for CrossEntropyWithLogits {
     fn value(&self, z: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<f64, LossError> {
         validate::inputs(z, y, Inputs::Logits)?;
         let n = z.nrows() as f64;
-        // $-\sum_k y_k \log \mathrm{SoftMax}(z)_k$ for each sample
+        // −Σₖ yₖ·log SoftMax(z)ₖ for each sample
         let sum: f64 = z
             .rows()
             .into_iter()
@@ -82,6 +82,7 @@ impl Loss for CrossEntropyWithLogits {
         self.value_and_gradient_into(z, y, grad).map(|_| ())
     }
 
+    // ANCHOR: cross_entropy_with_logits_value_and_gradient
     fn value_and_gradient_into(
         &self,
         z: ArrayView2<'_, f64>,
@@ -97,7 +98,7 @@ impl Loss for CrossEntropyWithLogits {
             let log_p = log_softmax(z_i);
             sum -= y_dot_log_p(y_i, &log_p);
             let s = y_i.sum();
-            // $\frac1n(\mathrm{SoftMax}(z)_k\, s - y_k)$ with $\mathrm{SoftMax} = e^{\log \mathrm{SoftMax}}$
+            // (SoftMax(z)ₖ·s − yₖ)/n, with SoftMax = e^(log SoftMax)
             Zip::from(g_i)
                 .and(&log_p)
                 .and(&y_i)
@@ -105,6 +106,7 @@ impl Loss for CrossEntropyWithLogits {
         }
         Ok(sum / n)
     }
+    // ANCHOR_END: cross_entropy_with_logits_value_and_gradient
 }
 // ANCHOR_END: cross_entropy_with_logits
 

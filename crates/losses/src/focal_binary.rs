@@ -116,16 +116,19 @@ impl Loss for FocalBinary {
 
     fn value(&self, p: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<f64, LossError> {
         validate::inputs(p, y, Inputs::Probabilities)?;
+        // ANCHOR: focal_binary_value
         let (n, alpha, gamma) = (p.nrows() as f64, self.alpha, self.gamma);
         let sum = Zip::from(&p).and(&y).fold(0.0, |acc, &p, &y| {
-            // $-\alpha (1-p)^\gamma y \log p - (1-\alpha) p^\gamma (1-y) \log(1-p)$
+            // −α(1 − p)ᵞ·y·log p − (1 − α)pᵞ·(1 − y)·log(1 − p)
             let positive = alpha * (1.0 - p).powf(gamma) * y * ln_clamped(p);
             let negative = (1.0 - alpha) * p.powf(gamma) * (1.0 - y) * ln_clamped(1.0 - p);
             acc - (positive + negative)
         });
+        // ANCHOR_END: focal_binary_value
         Ok(sum / n)
     }
 
+    // ANCHOR: focal_binary_gradient
     fn gradient_into(
         &self,
         p: ArrayView2<'_, f64>,
@@ -136,16 +139,17 @@ impl Loss for FocalBinary {
         validate::gradient_buffer(&grad, p)?;
         let (n, alpha, gamma) = (p.nrows() as f64, self.alpha, self.gamma);
         Zip::from(&mut grad).and(&p).and(&y).for_each(|g, &p, &y| {
-            // $\frac{(1-p)^\gamma}{p} - \gamma (1-p)^{\gamma-1} \log p$
+            // (1 − p)ᵞ/p − γ(1 − p)ᵞ⁻¹·log p
             let d_positive = (1.0 - p).powf(gamma) * ln_clamped_derivative(p)
                 - focus_slope_times_log(gamma, 1.0 - p, ln_clamped(p));
-            // $\frac{p^\gamma}{1-p} - \gamma p^{\gamma-1} \log(1-p)$
+            // pᵞ/(1 − p) − γpᵞ⁻¹·log(1 − p)
             let d_negative = p.powf(gamma) * ln_clamped_derivative(1.0 - p)
                 - focus_slope_times_log(gamma, p, ln_clamped(1.0 - p));
             *g = (-alpha * y * d_positive + (1.0 - alpha) * (1.0 - y) * d_negative) / n;
         });
         Ok(())
     }
+    // ANCHOR_END: focal_binary_gradient
 }
 // ANCHOR_END: focal_binary
 

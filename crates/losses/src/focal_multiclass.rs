@@ -83,16 +83,19 @@ impl Loss for FocalMulticlass {
         "focal_multiclass"
     }
 
+    // ANCHOR: focal_multiclass_value
     fn value(&self, p: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<f64, LossError> {
         validate::inputs(p, y, Inputs::Probabilities)?;
         let (n, gamma) = (p.nrows() as f64, self.gamma);
-        // $-\sum_k y_k (1 - p_k)^\gamma \log p_k$, summed over samples too
+        // −Σₖ yₖ(1 − pₖ)ᵞ·log pₖ, summed over samples too
         let sum = Zip::from(&p).and(&y).fold(0.0, |acc, &p, &y| {
             acc - y * (1.0 - p).powf(gamma) * ln_clamped(p)
         });
         Ok(sum / n)
     }
+    // ANCHOR_END: focal_multiclass_value
 
+    // ANCHOR: focal_multiclass_gradient
     fn gradient_into(
         &self,
         p: ArrayView2<'_, f64>,
@@ -103,13 +106,14 @@ impl Loss for FocalMulticlass {
         validate::gradient_buffer(&grad, p)?;
         let (n, gamma) = (p.nrows() as f64, self.gamma);
         Zip::from(&mut grad).and(&p).and(&y).for_each(|g, &p, &y| {
-            // $-\frac{y}{n}\left[\frac{(1-p)^\gamma}{p} - \gamma (1-p)^{\gamma-1} \log p\right]$
+            // −(y/n)·[(1 − p)ᵞ/p − γ(1 − p)ᵞ⁻¹·log p]
             let d = (1.0 - p).powf(gamma) * ln_clamped_derivative(p)
                 - focus_slope_times_log(gamma, 1.0 - p, ln_clamped(p));
             *g = -y * d / n;
         });
         Ok(())
     }
+    // ANCHOR_END: focal_multiclass_gradient
 }
 // ANCHOR_END: focal_multiclass
 

@@ -86,9 +86,10 @@ impl Loss for Huber {
     ) -> Result<f64, LossError> {
         validate::inputs(pred, target, Inputs::Real)?;
         let (n, delta) = (pred.len() as f64, self.delta);
+        // ANCHOR: huber_value
         let sum = Zip::from(&pred).and(&target).fold(0.0, |acc, &y_hat, &y| {
             let a = y - y_hat;
-            // $\frac12 a^2$ inside $\delta$, $\delta(\lvert a \rvert - \frac12 \delta)$ outside
+            // ½a² inside δ, δ·(|a| − ½δ) outside
             let l = if a.abs() <= delta {
                 0.5 * a * a
             } else {
@@ -96,9 +97,11 @@ impl Loss for Huber {
             };
             acc + l
         });
+        // ANCHOR_END: huber_value
         Ok(sum / n)
     }
 
+    // ANCHOR: huber_gradient
     fn gradient_into(
         &self,
         pred: ArrayView2<'_, f64>,
@@ -108,13 +111,14 @@ impl Loss for Huber {
         validate::inputs(pred, target, Inputs::Real)?;
         validate::gradient_buffer(&grad, pred)?;
         let (n, delta) = (pred.len() as f64, self.delta);
-        // $\frac1n \operatorname{clamp}(\hat y - y, -\delta, \delta)$: $-a$ inside, $-\delta \operatorname{sign}(a)$ outside
+        // clamp(ŷ − y, −δ, δ)/n: −a inside δ, −δ·sign(a) outside
         Zip::from(&mut grad)
             .and(&pred)
             .and(&target)
             .for_each(|g, &y_hat, &y| *g = (y_hat - y).clamp(-delta, delta) / n);
         Ok(())
     }
+    // ANCHOR_END: huber_gradient
 }
 // ANCHOR_END: huber
 

@@ -53,6 +53,7 @@ impl Loss for Mae {
         "mae"
     }
 
+    // ANCHOR: mae_value
     fn value(
         &self,
         pred: ArrayView2<'_, f64>,
@@ -60,13 +61,15 @@ impl Loss for Mae {
     ) -> Result<f64, LossError> {
         validate::inputs(pred, target, Inputs::Real)?;
         let n = pred.len() as f64;
-        // $\frac1n \sum_i \lvert y_i - \hat y_i \rvert$
+        // (1/n)·Σᵢ |yᵢ − ŷᵢ|
         let sum = Zip::from(&pred)
             .and(&target)
             .fold(0.0, |acc, &y_hat, &y| acc + (y - y_hat).abs());
         Ok(sum / n)
     }
+    // ANCHOR_END: mae_value
 
+    // ANCHOR: mae_gradient
     fn gradient_into(
         &self,
         pred: ArrayView2<'_, f64>,
@@ -76,13 +79,14 @@ impl Loss for Mae {
         validate::inputs(pred, target, Inputs::Real)?;
         validate::gradient_buffer(&grad, pred)?;
         let n = pred.len() as f64;
-        // $\frac1n \operatorname{sign}(\hat y_i - y_i)$, 0 at the kink
+        // sign(ŷᵢ − yᵢ)/n, 0 at the kink
         Zip::from(&mut grad)
             .and(&pred)
             .and(&target)
             .for_each(|g, &y_hat, &y| *g = sign(y_hat - y) / n);
         Ok(())
     }
+    // ANCHOR_END: mae_gradient
 }
 // ANCHOR_END: mae
 

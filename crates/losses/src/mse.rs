@@ -45,6 +45,7 @@ impl Loss for Mse {
         "mse"
     }
 
+    // ANCHOR: mse_value
     fn value(
         &self,
         pred: ArrayView2<'_, f64>,
@@ -52,13 +53,15 @@ impl Loss for Mse {
     ) -> Result<f64, LossError> {
         validate::inputs(pred, target, Inputs::Real)?;
         let n = pred.len() as f64;
-        // $\frac1n \sum_i (y_i - \hat y_i)^2$
+        // (1/n)·Σᵢ (yᵢ − ŷᵢ)²
         let sum = Zip::from(&pred)
             .and(&target)
             .fold(0.0, |acc, &y_hat, &y| acc + (y - y_hat).powi(2));
         Ok(sum / n)
     }
+    // ANCHOR_END: mse_value
 
+    // ANCHOR: mse_gradient
     fn gradient_into(
         &self,
         pred: ArrayView2<'_, f64>,
@@ -68,13 +71,14 @@ impl Loss for Mse {
         validate::inputs(pred, target, Inputs::Real)?;
         validate::gradient_buffer(&grad, pred)?;
         let n = pred.len() as f64;
-        // $\frac{2}{n}(\hat y_i - y_i)$
+        // (2/n)·(ŷᵢ − yᵢ)
         Zip::from(&mut grad)
             .and(&pred)
             .and(&target)
             .for_each(|g, &y_hat, &y| *g = 2.0 * (y_hat - y) / n);
         Ok(())
     }
+    // ANCHOR_END: mse_gradient
 }
 // ANCHOR_END: mse
 

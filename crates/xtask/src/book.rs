@@ -5,7 +5,11 @@
 //! and writes `book/build/`. `--check` then verifies what a reader would
 //! notice: a missing chapter, a formula left as `$…$`, a page that loads
 //! something from another host, a broken link or image, an include that
-//! names a missing file or anchor, a warning in the build log.
+//! names a missing file or anchor, a warning in the build log; and what a
+//! textbook keeps: no sentence broken into a numbered list, every lecture
+//! chapter ending with «Итоги» and «Вопросы для самопроверки», numbered
+//! captions under figures and over listings, listings of at most 30 lines
+//! and 100 columns with Unicode (not TeX) math in their comments, no emoji.
 
 use crate::Result;
 use std::path::{Path, PathBuf};

@@ -12,6 +12,7 @@ use std::time::Instant;
 
 mod activations;
 mod approximation;
+mod backprop_graph;
 mod contour;
 mod decision_boundary;
 mod focal;
@@ -73,6 +74,10 @@ pub const FIGURES: &[Figure] = &[
     Figure {
         file: "lr_range_test.svg",
         draw: lr_range_test::draw,
+    },
+    Figure {
+        file: "backprop_graph.svg",
+        draw: backprop_graph::draw,
     },
     Figure {
         file: "decision_boundary.svg",

@@ -5,7 +5,6 @@ use super::{Tape, TapeError, Var};
 use ndarray::Array2;
 
 impl Tape {
-    // ANCHOR: tape_backward
     /// Reverse mode from the scalar `output`: fills in
     /// $\partial\,\text{output} / \partial v$ for every recorded $v$ that
     /// depends on a parameter, read back with [`grad`](Tape::grad).
@@ -19,6 +18,8 @@ impl Tape {
     ///
     /// Each call starts from zero (gradients of an earlier call are
     /// replaced, not added to): a tape is built for one step.
+    // ANCHOR: tape_backward
+    // reverse mode along the tape: each node adds ȳ · ∂y/∂x to each input x
     pub fn backward(&mut self, output: Var) -> Result<(), TapeError> {
         let shape = self.node(output).value.dim();
         if shape != (1, 1) {

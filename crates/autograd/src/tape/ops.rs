@@ -119,7 +119,7 @@ impl Tape {
 
 // ANCHOR: matmul_t
 impl Tape {
-    /// $y = x W^\top$: `x` is `n × in`, `W` is `out × in`, `y` is `n × out`
+    /// y = x·Wᵀ: `x` is `n × in`, `W` is `out × in`, `y` is `n × out`
     /// — a layer's weights applied to every sample (row) of the batch.
     pub fn matmul_t(&mut self, x: Var, w: Var) -> Result<Var, TapeError> {
         self.shape_check(
@@ -135,9 +135,8 @@ impl Tape {
     }
 }
 
-/// $\bar x = \bar y\, W$ (`n × out` · `out × in`) and $\bar W = \bar y^\top x$
-/// (`out × n` · `n × in`): from $y_{ij} = \sum_k x_{ik} W_{jk}$,
-/// $\partial y_{ij} / \partial x_{ik} = W_{jk}$ and $\partial y_{ij} / \partial W_{jk} = x_{ik}$.
+/// x̄ = ȳ·W (`n × out` · `out × in`) and W̄ = ȳᵀ·x (`out × n` · `n × in`):
+/// from yᵢⱼ = Σₖ xᵢₖ·Wⱼₖ, ∂yᵢⱼ/∂xᵢₖ = Wⱼₖ and ∂yᵢⱼ/∂Wⱼₖ = xᵢₖ.
 fn matmul_t_backward(x: Var, w: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(x) {
         let x_bar = y_bar.dot(inputs.value(w));
@@ -152,7 +151,7 @@ fn matmul_t_backward(x: Var, w: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_
 
 // ANCHOR: add_bias
 impl Tape {
-    /// $y = z + b$, the `1 × k` row $b$ added to every row of the `n × k` $z$.
+    /// y = z + b, the `1 × k` row b added to every row of the `n × k` z.
     pub fn add_bias(&mut self, z: Var, b: Var) -> Result<Var, TapeError> {
         self.shape_check(
             "add_bias",
@@ -167,7 +166,7 @@ impl Tape {
     }
 }
 
-/// $\bar z = \bar y$ and $\bar b = \sum_i \bar y_{i\cdot}$: the bias was used
+/// z̄ = ȳ and b̄ = Σᵢ ȳᵢ: the bias was used
 /// once per sample, so its gradient is the sum over the batch's rows.
 fn add_bias_backward(z: Var, b: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(z) {
@@ -191,6 +190,8 @@ impl Tape {
 }
 
 /// $\bar a = \bar y$, $\bar b = \bar y$.
+// ANCHOR: add_backward
+// ā = ȳ, b̄ = ȳ
 fn add_backward(a: Var, b: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     for v in [a, b] {
         if inputs.needs_grad(v) {
@@ -198,6 +199,7 @@ fn add_backward(a: Var, b: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
         }
     }
 }
+// ANCHOR_END: add_backward
 // ANCHOR_END: add
 
 // ANCHOR: mul
@@ -213,6 +215,8 @@ impl Tape {
 
 /// $\bar a = \bar y \odot b$, $\bar b = \bar y \odot a$ (micrograd's product
 /// rule, element by element).
+// ANCHOR: mul_backward
+// ā = ȳ ⊙ b, b̄ = ȳ ⊙ a: the product rule, element by element
 fn mul_backward(a: Var, b: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(a) {
         let a_bar = y_bar * inputs.value(b);
@@ -223,6 +227,7 @@ fn mul_backward(a: Var, b: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
         inputs.add(b, b_bar);
     }
 }
+// ANCHOR_END: mul_backward
 // ANCHOR_END: mul
 
 // ANCHOR: activation
@@ -241,6 +246,8 @@ impl Tape {
 
 /// $\bar z = \bar y \odot f'(z)$: the activation acts on each element alone,
 /// so its Jacobian is diagonal.
+// ANCHOR: activation_backward
+// z̄ = ȳ ⊙ f′(z), with f′(z) stored on the forward pass
 fn activation_backward(
     z: Var,
     derivative: Option<&Array2<f64>>,
@@ -251,6 +258,7 @@ fn activation_backward(
         inputs.add(z, y_bar * f_prime);
     }
 }
+// ANCHOR_END: activation_backward
 // ANCHOR_END: activation
 
 // ANCHOR: softmax_rows
@@ -266,11 +274,14 @@ impl Tape {
 /// $\bar z = s \odot (\bar s - \langle \bar s, s \rangle)$ row by row — the
 /// Jacobian $\mathrm{diag}(s) - s s^\top$ applied without being formed
 /// (`activations::softmax_rows_vjp`).
+// ANCHOR: softmax_rows_backward
+// z̄ = s ⊙ (s̄ − ⟨s̄, s⟩) row by row; the Jacobian is never formed
 fn softmax_rows_backward(z: Var, s: &Array2<f64>, s_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(z) {
         inputs.add(z, softmax_rows_vjp(s.view(), s_bar.view()));
     }
 }
+// ANCHOR_END: softmax_rows_backward
 // ANCHOR_END: softmax_rows
 
 // ANCHOR: loss
@@ -301,6 +312,8 @@ impl Tape {
 
 /// $\bar{\hat y} = \bar{\mathcal{L}} \cdot \partial \mathcal{L} / \partial \hat y$
 /// ($\bar{\mathcal{L}} = 1$ when the loss is the output).
+// ANCHOR: loss_backward
+// ŷ gets ∂L/∂ŷ (stored by the loss) times the gradient arriving at L
 fn loss_backward(
     pred: Var,
     gradient: Option<&Array2<f64>>,
@@ -311,6 +324,7 @@ fn loss_backward(
         inputs.add(pred, dl_dpred * l_bar[[0, 0]]);
     }
 }
+// ANCHOR_END: loss_backward
 // ANCHOR_END: loss
 
 // ANCHOR: sum_mean
@@ -342,14 +356,19 @@ impl Tape {
 }
 
 /// $\bar a_{ij} = \bar y$: every element counts once.
+// ANCHOR: sum_backward
+// every element gets ȳ: each counts once
 fn sum_backward(a: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(a) {
         let a_bar = Array2::from_elem(inputs.value(a).raw_dim(), y_bar[[0, 0]]);
         inputs.add(a, a_bar);
     }
 }
+// ANCHOR_END: sum_backward
 
 /// $\bar a_{ij} = \bar y / (nk)$.
+// ANCHOR: mean_backward
+// every element gets ȳ/(n·k)
 fn mean_backward(a: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
     if inputs.needs_grad(a) {
         let count = inputs.value(a).len() as f64;
@@ -357,4 +376,5 @@ fn mean_backward(a: Var, y_bar: &Array2<f64>, inputs: &mut Inputs<'_>) {
         inputs.add(a, a_bar);
     }
 }
+// ANCHOR_END: mean_backward
 // ANCHOR_END: sum_mean

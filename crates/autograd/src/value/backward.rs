@@ -66,7 +66,6 @@ impl Value {
         self.topological_order().len()
     }
 
-    // ANCHOR: backward
     /// Reverse mode: fills in $\dfrac{\partial\, \mathtt{self}}{\partial v}$
     /// for every node $v$ that `self` depends on.
     ///
@@ -94,6 +93,8 @@ impl Value {
     /// start every pass from 0, so their `grad` is always that of the last
     /// pass — otherwise a second call would push the first call's gradients
     /// through the graph again (micrograd's well-known double counting).
+    // ANCHOR: backward
+    // reverse mode: c̄ = ∂self/∂c, from the output back; each input gets ā += ∂c/∂a · c̄
     pub fn backward(&self) {
         let order = self.topological_order();
         for node in &order {

@@ -24,29 +24,33 @@ impl Value {
     }
 }
 
-// ANCHOR: add
 /// $c = a + b$: $\quad \dfrac{\partial c}{\partial a} = 1, \quad \dfrac{\partial c}{\partial b} = 1$.
+// ANCHOR: add
+// c = a + b: ∂c/∂a = 1, ∂c/∂b = 1
 fn add(a: &Value, b: &Value) -> Value {
     Value::binary(BinaryOp::Add, a, b, a.data() + b.data(), 1.0, 1.0)
 }
 // ANCHOR_END: add
 
-// ANCHOR: sub
 /// $c = a - b$: $\quad \dfrac{\partial c}{\partial a} = 1, \quad \dfrac{\partial c}{\partial b} = -1$.
+// ANCHOR: sub
+// c = a − b: ∂c/∂a = 1, ∂c/∂b = −1
 fn sub(a: &Value, b: &Value) -> Value {
     Value::binary(BinaryOp::Sub, a, b, a.data() - b.data(), 1.0, -1.0)
 }
 // ANCHOR_END: sub
 
-// ANCHOR: mul
 /// $c = a \cdot b$: $\quad \dfrac{\partial c}{\partial a} = b, \quad \dfrac{\partial c}{\partial b} = a$.
+// ANCHOR: mul
+// c = a·b: ∂c/∂a = b, ∂c/∂b = a
 fn mul(a: &Value, b: &Value) -> Value {
     Value::binary(BinaryOp::Mul, a, b, a.data() * b.data(), b.data(), a.data())
 }
 // ANCHOR_END: mul
 
-// ANCHOR: div
 /// $c = a / b$: $\quad \dfrac{\partial c}{\partial a} = \dfrac{1}{b}, \quad \dfrac{\partial c}{\partial b} = -\dfrac{a}{b^2}$.
+// ANCHOR: div
+// c = a/b: ∂c/∂a = 1/b, ∂c/∂b = −a/b²
 fn div(a: &Value, b: &Value) -> Value {
     let (a_, b_) = (a.data(), b.data());
     Value::binary(BinaryOp::Div, a, b, a_ / b_, 1.0 / b_, -a_ / (b_ * b_))
@@ -54,47 +58,47 @@ fn div(a: &Value, b: &Value) -> Value {
 // ANCHOR_END: div
 
 // ANCHOR: constants
-/// $c = a + k$ for a constant $k$: $\partial c / \partial a = 1$.
+/// c = a + k for a constant k: ∂c/∂a = 1.
 fn add_const(a: &Value, k: f64) -> Value {
     Value::unary(UnaryOp::AddConst(k), a, a.data() + k, 1.0)
 }
 
-/// $c = a - k$: $\partial c / \partial a = 1$.
+/// c = a − k: ∂c/∂a = 1.
 fn sub_const(a: &Value, k: f64) -> Value {
     Value::unary(UnaryOp::SubConst(k), a, a.data() - k, 1.0)
 }
 
-/// $c = k - a$: $\partial c / \partial a = -1$.
+/// c = k − a: ∂c/∂a = −1.
 fn sub_from_const(k: f64, a: &Value) -> Value {
     Value::unary(UnaryOp::SubFromConst(k), a, k - a.data(), -1.0)
 }
 
-/// $c = k \cdot a$: $\partial c / \partial a = k$.
+/// c = k·a: ∂c/∂a = k.
 fn mul_const(a: &Value, k: f64) -> Value {
     Value::unary(UnaryOp::MulConst(k), a, a.data() * k, k)
 }
 
-/// $c = a / k$: $\partial c / \partial a = 1 / k$.
+/// c = a/k: ∂c/∂a = 1/k.
 fn div_const(a: &Value, k: f64) -> Value {
     Value::unary(UnaryOp::DivConst(k), a, a.data() / k, 1.0 / k)
 }
 
-/// $c = k / a$: $\partial c / \partial a = -k / a^2$.
+/// c = k/a: ∂c/∂a = −k/a².
 fn div_const_by(k: f64, a: &Value) -> Value {
     let a_ = a.data();
     Value::unary(UnaryOp::DivConstBy(k), a, k / a_, -k / (a_ * a_))
 }
 // ANCHOR_END: constants
 
-// ANCHOR: neg
 /// $c = -a$: $\partial c / \partial a = -1$.
+// ANCHOR: neg
+// c = −a: ∂c/∂a = −1
 fn neg(a: &Value) -> Value {
     Value::unary(UnaryOp::Neg, a, -a.data(), -1.0)
 }
 // ANCHOR_END: neg
 
 impl Value {
-    // ANCHOR: powi
     /// $c = a^n$: $\quad \dfrac{\partial c}{\partial a} = n\,a^{n-1}$.
     ///
     /// ```
@@ -103,6 +107,8 @@ impl Value {
     /// c.backward();
     /// assert_eq!((c.data(), a.grad()), (9.0, 6.0));
     /// ```
+    // ANCHOR: powi
+    // c = aⁿ: ∂c/∂a = n·aⁿ⁻¹
     pub fn powi(&self, n: i32) -> Value {
         let a = self.data();
         // n = 0 would give 0 · a⁻¹ = NaN at a = 0; the derivative of a
@@ -116,47 +122,52 @@ impl Value {
     }
     // ANCHOR_END: powi
 
-    // ANCHOR: exp
     /// $c = e^a$: $\quad \dfrac{\partial c}{\partial a} = e^a = c$.
+    // ANCHOR: exp
+    // c = eᵃ: ∂c/∂a = eᵃ = c
     pub fn exp(&self) -> Value {
         let c = self.data().exp();
         Value::unary(UnaryOp::Exp, self, c, c)
     }
     // ANCHOR_END: exp
 
-    // ANCHOR: ln
     /// $c = \ln a$: $\quad \dfrac{\partial c}{\partial a} = \dfrac{1}{a}$.
     ///
     /// Like [`f64::ln`], $a = 0$ gives $-\infty$ and $a < 0$ gives NaN:
     /// a `Value` is a number, and bad numbers propagate as they would in `f64`.
+    // ANCHOR: ln
+    // c = ln a: ∂c/∂a = 1/a
     pub fn ln(&self) -> Value {
         let a = self.data();
         Value::unary(UnaryOp::Ln, self, a.ln(), 1.0 / a)
     }
     // ANCHOR_END: ln
 
-    // ANCHOR: tanh
     /// $c = \tanh a$: $\quad \dfrac{\partial c}{\partial a} = 1 - \tanh^2 a = 1 - c^2$.
+    // ANCHOR: tanh
+    // c = tanh a: ∂c/∂a = 1 − tanh² a = 1 − c²
     pub fn tanh(&self) -> Value {
         let c = self.data().tanh();
         Value::unary(UnaryOp::Tanh, self, c, 1.0 - c * c)
     }
     // ANCHOR_END: tanh
 
-    // ANCHOR: sigmoid
     /// $c = \sigma(a) = \dfrac{1}{1 + e^{-a}}$: $\quad \dfrac{\partial c}{\partial a} = \sigma(a)\,(1 - \sigma(a)) = c\,(1 - c)$.
     ///
     /// Computed by [`activations::sigmoid`], which does not overflow for
     /// either sign (and uses $e^{-a}$, not the lecture's misprinted $e^{a}$).
+    // ANCHOR: sigmoid
+    // c = σ(a): ∂c/∂a = σ(a)·(1 − σ(a)) = c·(1 − c)
     pub fn sigmoid(&self) -> Value {
         let c = activations::sigmoid(self.data());
         Value::unary(UnaryOp::Sigmoid, self, c, c * (1.0 - c))
     }
     // ANCHOR_END: sigmoid
 
-    // ANCHOR: relu
     /// $c = \max(0, a)$: $\quad \dfrac{\partial c}{\partial a} = 1$ for $a > 0$, else $0$
     /// (at the kink $a = 0$ PyTorch's choice, 0).
+    // ANCHOR: relu
+    // c = max(0, a): ∂c/∂a = 1 for a > 0, else 0 (0 at the kink, as in PyTorch)
     pub fn relu(&self) -> Value {
         let a = self.data();
         let da = if a > 0.0 { 1.0 } else { 0.0 };
@@ -164,7 +175,6 @@ impl Value {
     }
     // ANCHOR_END: relu
 
-    // ANCHOR: activation
     /// $c = f(a)$ for any activation $f$ of the `activations` crate:
     /// $\quad \dfrac{\partial c}{\partial a} = f'(a)$, from its `derivative`.
     ///
@@ -177,6 +187,8 @@ impl Value {
     /// assert_eq!(c.data(), a.sigmoid().data());
     /// assert_eq!(a.grad(), Sigmoid.derivative(0.7));
     /// ```
+    // ANCHOR: activation
+    // c = f(a) for any activation f: ∂c/∂a = f′(a), its `derivative`
     pub fn activation<A: Activation + ?Sized>(&self, f: &A) -> Value {
         let a = self.data();
         Value::unary(

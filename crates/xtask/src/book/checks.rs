@@ -6,15 +6,21 @@ use super::log::Log;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+mod captions;
 mod chapters;
+mod closing;
+mod emoji;
 mod fences;
 mod hosts;
 mod includes;
 mod katex;
 mod lecture;
 mod links;
+mod listings;
 mod logged;
+mod markdown;
 mod math;
+mod numbered;
 
 /// One thing wrong, printed as `file[:line]: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +87,11 @@ pub fn run_all(root: &Path, build_dir: &Path, log: &Log) -> Vec<Problem> {
     problems.extend(chapters::check(&src.join("SUMMARY.md"), build_dir));
     problems.extend(includes::check(&src));
     problems.extend(fences::check(&src));
+    problems.extend(numbered::check(&src));
+    problems.extend(closing::check(&src));
+    problems.extend(captions::check(&src));
+    problems.extend(listings::check(&src));
+    problems.extend(emoji::check(&src));
     problems.extend(katex::check(&src.join("katex"), katex::RENDERER_VERSION));
     problems.extend(lecture::check(
         &root.join("lecture/lecture-11.md"),

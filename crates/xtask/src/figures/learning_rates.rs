@@ -27,6 +27,15 @@ pub const RATES: [(f64, &str); 4] = [
 /// Batches in the moving average of the drawn curves.
 const WINDOW: usize = 15;
 
+/// Samples per batch.
+const BATCH_SIZE: usize = 32;
+
+/// Batches (steps) in one epoch over `train_len` samples: the trainer keeps
+/// the short last batch, so it is ⌈n / 32⌉.
+pub fn steps_per_epoch(train_len: usize) -> usize {
+    train_len.div_ceil(BATCH_SIZE)
+}
+
 /// The digits split 80/20 into training and validation parts, standardised
 /// with the training part's statistics.
 pub fn digits() -> Result<Split> {
@@ -59,12 +68,13 @@ pub struct Run {
     pub diverged: bool,
 }
 
-/// Trains [`network`] on [`digits`] with SGD at rate `eta`, batches of 32.
+/// Trains [`network`] on [`digits`] with SGD at rate `eta`, batches of
+/// [`BATCH_SIZE`].
 pub fn train(parts: &Split, eta: f64) -> Result<Run> {
     let config = TrainConfig::new("ce_logits".parse()?)
         .with_optimizer(OptimizerConfig::Sgd(SgdConfig { eta }))
         .with_epochs(EPOCHS)
-        .with_batch_size(32)
+        .with_batch_size(BATCH_SIZE)
         .with_seed(5);
     let mut trainer = Trainer::new(network()?, config)?;
     let mut losses = BatchLosses::default();
@@ -114,11 +124,15 @@ pub fn draw(path: &Path) -> Result {
         ));
     }
     let steps = series.iter().map(|s| s.points.len()).max().unwrap_or(1);
+    let x_desc = format!(
+        "шаг (батч из {BATCH_SIZE} примеров; {} шагов — эпоха)",
+        steps_per_epoch(parts.train.len())
+    );
     line_plot(
         &root,
         &LinePlot {
             title: "Цифры, SGD: потери на батчах (скользящее среднее по 15)",
-            x_desc: "шаг (батч из 32 примеров; 36 шагов — эпоха)",
+            x_desc: &x_desc,
             y_desc: "потери CE",
             x_range: 0.0..steps as f64,
             y_range: 0.01..10_000.0,
@@ -143,8 +157,10 @@ mod tests {
             .iter()
             .map(|&(eta, _)| train(&parts, eta).unwrap())
             .collect();
+        // the last epoch of each run
+        let epoch = steps_per_epoch(parts.train.len());
         let tail = |run: &Run| {
-            let last = &run.losses[run.losses.len() - 36..];
+            let last = &run.losses[run.losses.len() - epoch..];
             last.iter().sum::<f64>() / last.len() as f64
         };
         let [small, good, oscillating, exploding] = &runs[..] else {
@@ -164,6 +180,19 @@ mod tests {
         assert!(tail(oscillating) > tail(good));
         // much too large: the trainer stops it
         assert!(exploding.diverged && !good.diverged);
+    }
+
+    #[test]
+    fn an_epoch_of_the_digits_is_45_batches() {
+        // 80 % of the 1797 digits, in batches of 32 with the short last one kept
+        let parts = digits().unwrap();
+        assert_eq!(parts.train.len(), 1438);
+        assert_eq!(steps_per_epoch(parts.train.len()), 45);
+        assert_eq!(steps_per_epoch(64), 2);
+        assert_eq!(steps_per_epoch(65), 3);
+        // and the trainer takes exactly that many steps per epoch
+        let run = train(&parts, RATES[1].0).unwrap();
+        assert_eq!(run.losses.len(), EPOCHS * 45);
     }
 
     #[test]

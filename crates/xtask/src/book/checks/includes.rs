@@ -11,12 +11,12 @@ use std::sync::LazyLock;
 
 /// `{{#include …}}` / `{{#rustdoc_include …}}`, with an optional `\` that
 /// escapes it (mdBook then prints it literally).
-static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\\?)\{\{#(include|rustdoc_include)\s+([^}\s]+)\s*\}\}").expect("valid regex")
 });
 
 /// `ANCHOR: name` / `ANCHOR_END: name` as mdBook reads them.
-static ANCHOR: LazyLock<Regex> =
+pub(super) static ANCHOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"ANCHOR(_END)?:\s*([\w_-]+)").expect("valid regex"));
 
 /// One include directive found in a source.
