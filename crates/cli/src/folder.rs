@@ -41,10 +41,89 @@ pub struct RunFolder {
     parent: PathBuf,
     /// Its file name.
     name: OsString,
+    /// The lock file's path.
+    lock_path: PathBuf,
     /// The open, locked lock file (unlocked when dropped, or when the process dies).
     _lock: File,
     /// Staging folders made so far (for unique names).
     staged: usize,
+}
+
+impl Drop for RunFolder {
+    /// Deletes the lock file while still holding its lock (a process that
+    /// opened it meanwhile notices, see [`take_lock`]).
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.lock_path);
+    }
+}
+
+/// Opens and locks `path`, and writes our pid into it. A lock file whose
+/// owner died (its pid inside, but no lock on it) is taken over. The file
+/// is re-checked after locking: if its owner deleted it meanwhile (at its
+/// end), the lock we hold is on a file no one else sees, and we start over.
+fn take_lock(path: &Path, out: &Path) -> CliResult<File> {
+    for _ in 0..10 {
+        let mut lock = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| io_error("create the lock file", path, e))?;
+        let mut holder = String::new();
+        let _ = lock.read_to_string(&mut holder);
+        let holder = holder.trim().to_owned();
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let who = if holder.is_empty() {
+                    "another nn".to_owned()
+                } else {
+                    format!("another nn (pid {holder})")
+                };
+                return Err(CliError::runtime(format!(
+                    "{} is in use: {who} is writing it right now (lock file {}); wait until it ends, or choose another --out",
+                    shell_path(out),
+                    shell_path(path)
+                )));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io_error("lock", path, e)),
+        }
+        if !same_file(&lock, path) {
+            continue;
+        }
+        if !holder.is_empty() && holder != std::process::id().to_string() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: taking over the lock of {} left by pid {holder}, which is no longer running",
+                shell_path(out)
+            );
+        }
+        let _ = lock.set_len(0);
+        let _ = lock.rewind();
+        let _ = write!(lock, "{}", std::process::id());
+        let _ = lock.flush();
+        return Ok(lock);
+    }
+    Err(CliError::runtime(format!(
+        "cannot lock {}: its lock file keeps changing; is another nn starting and stopping in a loop?",
+        shell_path(out)
+    )))
+}
+
+/// Whether the open `file` is still the one at `path`.
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &File, path: &Path) -> bool {
+    path.exists()
 }
 
 /// A staging folder: deleted when dropped, unless committed.
@@ -108,40 +187,12 @@ impl RunFolder {
             )));
         }
         let lock_path = beside(&parent, &name, ".lock");
-        let mut lock = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock_path)
-            .map_err(|e| io_error("create the lock file", &lock_path, e))?;
-        if let Err(err) = lock.try_lock() {
-            let mut holder = String::new();
-            let _ = lock.read_to_string(&mut holder);
-            let holder = holder.trim();
-            let who = if holder.is_empty() {
-                "another nn".to_owned()
-            } else {
-                format!("another nn (pid {holder})")
-            };
-            return Err(match err {
-                fs::TryLockError::WouldBlock => CliError::runtime(format!(
-                    "{} is in use: {who} is writing it right now (lock file {}); wait until it ends, or choose another --out",
-                    shell_path(out),
-                    shell_path(&lock_path)
-                )),
-                fs::TryLockError::Error(e) => io_error("lock", &lock_path, e),
-            });
-        }
-        // ours now: a lock file left by a killed run is simply taken over
-        let _ = lock.set_len(0);
-        let _ = lock.rewind();
-        let _ = write!(lock, "{}", std::process::id());
-        let _ = lock.flush();
+        let lock = take_lock(&lock_path, out)?;
         let folder = Self {
             out: out.to_path_buf(),
             parent,
             name,
+            lock_path,
             _lock: lock,
             staged: 0,
         };
@@ -294,13 +345,18 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         let mut beside = beside;
-        beside.sort();
-        assert_eq!(beside, [".run.lock", "run"]);
         // an abandoned staging folder disappears
         let third = folder.stage().unwrap();
         let path = third.path().to_path_buf();
         drop(third);
         assert!(!path.exists());
+        beside.sort();
+        assert_eq!(beside, [".run.lock", "run"]);
+        drop(folder);
+        assert!(
+            !tmp.path().join(".run.lock").exists(),
+            "the lock file goes with its owner"
+        );
     }
 
     #[test]
