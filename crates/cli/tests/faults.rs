@@ -134,7 +134,7 @@ fn kill_9_and_sigterm_at_random_moments_leave_the_old_run_or_a_consistent_new_on
             copy_dir(&cwd.join("pristine"), &out);
             // a moment anywhere in the run's life, start-up and last write included
             let delay = b_time.mul_f64(rng.random_range(0.0..1.15));
-            let mut child = Command::new(NN)
+            let child = Command::new(NN)
                 .args(with_out(B, "r"))
                 .current_dir(cwd)
                 .stdout(Stdio::null())
