@@ -100,6 +100,9 @@ fn existing_run(out: &Path) -> CliResult<Option<String>> {
                 shell_path(out)
             ),
         },
+        Err(_) if !out.join(RUN_FILE).exists() => {
+            "files of an earlier run, without its run.json".to_owned()
+        }
         Err(err) => format!("files of an earlier run ({err})"),
     }))
 }
