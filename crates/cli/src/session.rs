@@ -198,16 +198,12 @@ impl Session {
         self.note_times(&watch.progress);
         match outcome {
             Err(err) => {
-                let committed = self.folder.out().join(run_dir::RUN_FILE);
-                say!(
-                    "{} was left as it was{}.",
-                    shell_path(self.folder.out()),
-                    if committed.exists() {
-                        " (its last complete state)"
-                    } else {
-                        ""
-                    }
-                );
+                let out = shell_path(self.folder.out());
+                if self.folder.out().join(run_dir::RUN_FILE).exists() {
+                    say!("{out} was left as it was (its last complete state).");
+                } else {
+                    say!("Nothing was written to {out}.");
+                }
                 Err(train_error(err))
             }
             Ok(Outcome::Interrupted { epoch, batch }) => {
