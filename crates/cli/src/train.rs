@@ -131,7 +131,9 @@ pub fn run(args: &TrainArgs, command: String) -> CliResult<Ended> {
 
     let data = data_spec.load(args.seed)?;
     let (architecture, init) = setup::architecture(&args.model, &data)?;
-    crate::limits::check_network(&architecture, batch_size, &optimizer, patience.is_some())?;
+    // a batch is never larger than the data
+    let rows = batch_size.min(data.len());
+    crate::limits::check_network(&architecture, rows, &optimizer, patience.is_some())?;
     let loss = setup::loss(&args.loss, architecture.head)?;
     let (parts, scaler) = setup::split_and_standardize(&data, fractions, args.seed)?;
     let n_train = parts.train.len();
@@ -240,13 +242,15 @@ pub fn run(args: &TrainArgs, command: String) -> CliResult<Ended> {
         init_name(init)
     );
     say!(
-        "training  {} loss, {} η = {}, {}, {} of {} of {batch_size}{}",
+        "training  {} loss, {} η = {}, {}, {} of {} of {}{}",
         loss.name(),
         config.optimizer.name(),
         short_number(config.optimizer.learning_rate()),
         setup::schedule_name(&config),
         plural(epochs, "epoch", "epochs"),
         plural(batches, "batch", "batches"),
+        // the batch the trainer really takes: never more rows than the train part has
+        batch_size.min(n_train),
         patience.map_or_else(String::new, |p| format!(", early stopping (patience {p})"))
     );
     say!(

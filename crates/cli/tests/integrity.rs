@@ -326,7 +326,7 @@ fn messages_say_what_is_wrong_and_what_to_do() {
     );
     for text in [
         "one (30 samples, 2 features, 1 class)",
-        "1 epoch of 1 batch of 100000",
+        "1 epoch of 1 batch of 21",
         "η = 1e-300",
         "Trained 1 epoch in",
     ] {
