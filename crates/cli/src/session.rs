@@ -344,3 +344,36 @@ impl Session {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoint_every_reads_its_option() {
+        assert_eq!(
+            CheckpointEvery::from_arg(None).unwrap(),
+            CheckpointEvery::Time(Duration::from_secs(60))
+        );
+        assert_eq!(
+            CheckpointEvery::from_arg(Some(0)).unwrap(),
+            CheckpointEvery::Never
+        );
+        assert_eq!(
+            CheckpointEvery::from_arg(Some(5)).unwrap(),
+            CheckpointEvery::Epochs(5)
+        );
+        let err = CheckpointEvery::from_arg(Some(-1)).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string().starts_with("invalid --checkpoint-every -1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn paths_are_quoted_for_the_shell_when_needed() {
+        assert_eq!(shell_path(Path::new("runs/a")), "runs/a");
+        assert_eq!(shell_path(Path::new("my runs/a")), "'my runs/a'");
+    }
+}
