@@ -31,7 +31,7 @@ Examples:
   nn train --data my.csv --label species --optimizer momentum --lr 0.05 --momentum 0.9
   nn eval runs/digits-seed42                test accuracy and confusion matrix of a saved run
   nn lr-find --data digits                  LR range test: which learning rate to choose
-  nn resume runs/digits-seed42/checkpoint   continue an interrupted run (Ctrl-C saves one)";
+  nn resume runs/digits-seed42              continue an interrupted run (Ctrl-C saves one)";
 
 /// `nn`: the command line.
 #[derive(Debug, Parser)]
@@ -46,6 +46,16 @@ pub struct Cli {
     /// What to do; without one, `nn train` with its defaults.
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// The largest CSV file (after gzip) that `nn` reads, in MB: a loaded CSV
+    /// takes about 25 times its size in memory.
+    #[arg(
+        long,
+        global = true,
+        value_name = "MB",
+        default_value_t = crate::limits::DEFAULT_MAX_INPUT_MB
+    )]
+    pub max_input_mb: u64,
 }
 
 /// The subcommands.
@@ -58,11 +68,13 @@ pub enum Command {
             seeded); the features are standardised with the mean and standard deviation of \
             the training part only. The gradients see the training part only; the validation \
             part is measured after every epoch; the test part once, at the end.\n\n\
-            Press Ctrl-C to stop at the next batch: a checkpoint is saved and the command to \
-            resume it is printed.",
+            Press Ctrl-C (or send SIGTERM / SIGHUP) to stop at the next batch: a checkpoint is \
+            saved and the command to resume it is printed. A checkpoint is also saved about \
+            every minute (--checkpoint-every).",
         after_help = "Writes into --out: metrics.csv (one row per epoch), report.svg (loss and \
             accuracy curves), model.safetensors (for `nn eval`), checkpoint/ (for `nn resume`) \
-            and run.json (the settings)."
+            and run.json (the settings and a checksum of every file). The folder is replaced as a \
+            whole: it always holds the previous complete run or the new one, never a mixture."
     )]
     Train(TrainArgs),
     /// Evaluate a saved model: loss, accuracy and the confusion matrix.
@@ -360,9 +372,25 @@ pub struct TrainArgs {
     )]
     pub patience: Option<i64>,
 
-    /// The output folder (overwritten). Default: runs/{data}-seed{seed}, e.g. runs/digits-seed42.
+    /// The run folder. Default: runs/{data}-seed{seed}, e.g. runs/digits-seed42
+    /// (runs/digits-seed42-2 … if that holds a run already).
     #[arg(help_heading = "Training", long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Replace the finished or interrupted run that --out holds (it stays
+    /// until the new run saves its first checkpoint).
+    #[arg(help_heading = "Training", long)]
+    pub force: bool,
+
+    /// Save a checkpoint every N epochs (0: only when stopped and at the end).
+    /// Default: after the first epoch that ends a minute or more after the last save.
+    #[arg(
+        help_heading = "Training",
+        long,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
+    pub checkpoint_every: Option<i64>,
 }
 
 /// `nn eval`.
@@ -493,7 +521,17 @@ pub struct LrFindArgs {
 /// `nn resume`.
 #[derive(Debug, Clone, Args)]
 pub struct ResumeArgs {
-    /// The checkpoint folder (`<run>/checkpoint`) or the run folder that holds it.
-    #[arg(value_name = "CHECKPOINT_DIR")]
+    /// The run folder (or its `checkpoint/` subfolder).
+    #[arg(value_name = "RUN_DIR")]
     pub checkpoint: PathBuf,
+
+    /// The CSV file of the run, if it moved: it must hold the same data
+    /// (checked against the checksum recorded when the run started).
+    #[arg(long, short = 'd', value_name = "CSV")]
+    pub data: Option<PathBuf>,
+
+    /// Save a checkpoint every N epochs (0: only when stopped and at the end;
+    /// default: about every minute).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub checkpoint_every: Option<i64>,
 }

@@ -12,8 +12,9 @@ use trainer::load_model;
 use crate::args::{EvalArgs, PartArg};
 use crate::error::{CliError, CliResult};
 use crate::progress::percent;
-use crate::run_dir::{MODEL_FILE, RUN_FILE, RunSpec};
+use crate::run_dir::{CHECKPOINT_DIR, MODEL_FILE, RUN_FILE, RunFile, RunSpec, Status};
 use crate::say;
+use crate::session::shell_path;
 use crate::setup::{self, DataSpec};
 
 /// The model file and the run folder it belongs to, if any.
@@ -98,11 +99,32 @@ fn select_part(dataset: &Dataset, part: PartArg, spec: Option<&RunSpec>) -> CliR
     })
 }
 
+/// The run's settings, once its folder is verified to be one complete,
+/// finished run ([`RunFile::verify`]).
+fn finished_run(dir: &Path) -> CliResult<RunSpec> {
+    let run = RunFile::verify(dir)?;
+    match run.status {
+        Status::Finished => Ok(run.spec),
+        Status::Interrupted { epoch } => Err(CliError::runtime(format!(
+            "{} holds an interrupted run ({epoch} of {} epochs done) and no final model yet; resume first: nn resume {}",
+            shell_path(dir),
+            run.spec.epochs,
+            shell_path(dir)
+        ))),
+    }
+}
+
 /// Runs `nn eval`.
 pub fn run(args: &EvalArgs) -> CliResult {
     let (model_path, run) = locate(&args.model);
+    if run.is_none() && args.model.is_dir() && args.model.join(CHECKPOINT_DIR).is_dir() {
+        return Err(CliError::runtime(format!(
+            "{} has a checkpoint but no {RUN_FILE}: it is not a complete run folder",
+            shell_path(&args.model)
+        )));
+    }
+    let spec = run.as_deref().map(finished_run).transpose()?;
     let saved = load_model(&model_path).map_err(CliError::runtime)?;
-    let spec = run.as_deref().map(RunSpec::load).transpose()?;
 
     let data_spec = match (&args.data, &spec) {
         (Some(source), run) => {
@@ -142,6 +164,14 @@ pub fn run(args: &EvalArgs) -> CliResult {
     });
     let seed = spec.as_ref().map_or(0, |s| s.seed);
     let dataset = data_spec.load(seed)?;
+    if let Some(run) = spec.as_ref().filter(|_| own_data)
+        && setup::data_sha256(&dataset) != run.data_sha256
+    {
+        return Err(CliError::runtime(format!(
+            "{} changed since the run was trained (the checksum of its rows differs from the one in run.json), so its split is not the run's; evaluate on it with --part all, or train again",
+            dataset.name()
+        )));
+    }
     let rows = select_part(&dataset, part, spec.as_ref())?;
     if rows.is_empty() {
         return Err(CliError::usage(format!(
@@ -172,8 +202,8 @@ pub fn run(args: &EvalArgs) -> CliResult {
 
     say!(
         "model     {}: {}",
-        model_path.display(),
-        model.architecture()
+        shell_path(&model_path),
+        crate::train::describe_architecture(&model.architecture())
     );
     let split = spec.as_ref().map_or_else(String::new, |s| {
         format!(

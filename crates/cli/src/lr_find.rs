@@ -73,6 +73,7 @@ pub fn run(args: &LrFindArgs) -> CliResult {
 
     let data = data_spec.load(args.seed)?;
     let (architecture, init) = setup::architecture(&args.model, &data)?;
+    crate::limits::check_network(&architecture, batch_size.min(data.len()), &optimizer, false)?;
     let loss = setup::loss(&args.loss, architecture.head)?;
     let (parts, _) = setup::split_and_standardize(&data, fractions, args.seed)?;
     let model = Mlp::new(&architecture, init, args.seed).map_err(CliError::usage)?;
@@ -88,7 +89,7 @@ pub fn run(args: &LrFindArgs) -> CliResult {
     };
     say!(
         "LR range test: {} on {} ({} training samples), {} loss, {}; η from {start_lr:e} to {end_lr:e} over {steps} batches of {batch_size}",
-        architecture,
+        crate::train::describe_architecture(&architecture),
         data.name(),
         parts.train.len(),
         loss.name(),

@@ -10,12 +10,14 @@
 //! | 0 | done |
 //! | 1 | a runtime failure: a missing or malformed file, a diverging run |
 //! | 2 | a usage error: an unknown name, a value out of range |
-//! | 130 | stopped by Ctrl-C; a checkpoint was saved |
+//! | 130 | stopped by Ctrl-C, SIGTERM or SIGHUP; a checkpoint was saved |
 #![forbid(unsafe_code)]
 
 mod args;
 mod error;
 mod eval;
+mod folder;
+mod limits;
 mod lr_find;
 mod output;
 mod progress;
@@ -24,6 +26,7 @@ mod resume;
 mod run_dir;
 mod session;
 mod setup;
+mod signals;
 mod train;
 
 use std::process::ExitCode;
@@ -38,9 +41,10 @@ use crate::session::Ended;
 /// Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
 const INTERRUPTED: u8 = 130;
 
-/// The command line as typed, for `run.json`.
+/// The command line as typed, for `run.json` (bytes that are not UTF-8,
+/// possible in Unix file names, shown as U+FFFD).
 fn command_line() -> String {
-    let words: Vec<String> = std::env::args()
+    let words: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|w| session::shell_path(std::path::Path::new(&w)))
         .collect();
@@ -81,6 +85,7 @@ fn main() -> ExitCode {
             }
         },
     };
+    limits::set_max_input_mb(cli.max_input_mb);
     match dispatch(cli.command) {
         Ok(Ended::Finished) => ExitCode::SUCCESS,
         Ok(Ended::Interrupted) => ExitCode::from(INTERRUPTED),

@@ -57,7 +57,7 @@ impl EpochProgress {
             earlier_seconds,
             first_step,
             epochs,
-            total_steps: (epochs * batches) as u64,
+            total_steps: (epochs as u64).saturating_mul(batches as u64),
             loss_sum: 0.0,
             seen: 0,
             epoch_seconds,
@@ -129,6 +129,22 @@ pub fn percent(fraction: f64) -> String {
     format!("{:.2}%", 100.0 * fraction)
 }
 
+/// `1 epoch`, `40 epochs`, `1 batch`, `3 batches`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A number as a reader wants it: `0.003`, `0.05`, `1e-300`, `2.5e12`
+/// (Rust's `{}` writes every digit of 1e-300 out in full).
+pub fn short_number(x: f64) -> String {
+    let a = x.abs();
+    if x != 0.0 && !(1e-4..1e6).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// One epoch as a line: `epoch 3/40  train loss 0.1234 acc 96.54% | val loss … | η … | 1.2 s`.
 pub fn epoch_line(record: &EpochRecord, epochs: usize, seconds: f64) -> String {
     let mut line = format!(
@@ -190,6 +206,15 @@ impl Observer for EpochProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plurals_and_short_numbers() {
+        assert_eq!(plural(1, "batch", "batches"), "1 batch");
+        assert_eq!(plural(2, "epoch", "epochs"), "2 epochs");
+        assert_eq!(short_number(0.003), "0.003");
+        assert_eq!(short_number(1e-300), "1e-300");
+        assert_eq!(short_number(0.0), "0");
+    }
 
     #[test]
     fn durations_and_percentages() {

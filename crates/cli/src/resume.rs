@@ -5,16 +5,29 @@ use trainer::Trainer;
 
 use crate::args::ResumeArgs;
 use crate::error::{CliError, CliResult};
-use crate::progress::format_duration;
-use crate::run_dir::{self, RunSpec};
+use crate::folder::RunFolder;
+use crate::progress::{format_duration, plural};
+use crate::run_dir::{self, CHECKPOINT_DIR, RunFile, Status};
 use crate::say;
-use crate::session::{Ended, Session};
+use crate::session::{CheckpointEvery, Ended, Session, shell_path};
+use crate::setup;
 use crate::train::title;
 
 /// Runs `nn resume`.
 pub fn run(args: &ResumeArgs) -> CliResult<Ended> {
-    let dir = run_dir::find_checkpoint(&args.checkpoint)?;
-    let spec = RunSpec::load(&dir)?;
+    let every = CheckpointEvery::from_arg(args.checkpoint_every)?;
+    let out = run_dir::run_folder_of(&args.checkpoint)?;
+    let folder = RunFolder::lock(&out)?;
+    let run = RunFile::verify(&out)?;
+    if run.status == Status::Finished {
+        return Err(CliError::runtime(format!(
+            "{} holds a finished run: nothing to resume (nn eval {} shows its results)",
+            shell_path(&out),
+            shell_path(&out)
+        )));
+    }
+    let mut spec = run.spec;
+    let dir = out.join(CHECKPOINT_DIR);
     let trainer = Trainer::resume(&dir).map_err(CliError::runtime)?;
     let scaler = trainer.scaler().cloned().ok_or_else(|| {
         CliError::runtime(format!(
@@ -23,9 +36,44 @@ pub fn run(args: &ResumeArgs) -> CliResult<Ended> {
         ))
     })?;
 
-    // The same rows as before: same data, split and seed; the scaler of the
-    // checkpoint (fitted on the same training part) standardises them.
-    let dataset = spec.data.load(spec.seed)?;
+    // The same rows as before: same data (checked by their checksum), split
+    // and seed; the scaler of the checkpoint (fitted on the same training
+    // part) standardises them.
+    if let Some(moved) = &args.data {
+        if setup::is_builtin(&spec.data.source) {
+            return Err(CliError::usage(format!(
+                "--data: the run was trained on the built-in {} data set, not a file",
+                spec.data.source
+            )));
+        }
+        let moved = std::path::absolute(moved).unwrap_or_else(|_| moved.clone());
+        spec.data.source = moved.to_str().map(str::to_owned).ok_or_else(|| {
+            CliError::usage(format!(
+                "--data {}: the path is not valid UTF-8; rename the file",
+                shell_path(&moved)
+            ))
+        })?;
+    }
+    let dataset = spec.data.load(spec.seed).map_err(|err| {
+        if args.data.is_none()
+            && !std::path::Path::new(&spec.data.source).exists()
+            && !setup::is_builtin(&spec.data.source)
+        {
+            CliError::runtime(format!(
+                "{err}; if the file moved, say where: nn resume {} --data NEW_PATH",
+                shell_path(&out)
+            ))
+        } else {
+            err
+        }
+    })?;
+    if setup::data_sha256(&dataset) != spec.data_sha256 {
+        return Err(CliError::runtime(format!(
+            "{} does not hold the data the run was trained on (the checksum of its rows differs from the one in {}); resume with the original file: --data PATH",
+            spec.data.source,
+            shell_path(&out.join(run_dir::RUN_FILE))
+        )));
+    }
     let [train, validation, test] = spec.split;
     let fractions = Fractions::new(train, validation, test).map_err(CliError::runtime)?;
     let raw = data::split(&dataset, fractions, spec.seed).map_err(CliError::runtime)?;
@@ -41,13 +89,13 @@ pub fn run(args: &ResumeArgs) -> CliResult<Ended> {
     say!(
         "Resuming {} from {}: {} of {} epochs done{}, {} of training so far",
         dataset.name(),
-        dir.display(),
+        shell_path(&out),
         progress.epoch,
         config.epochs,
         if progress.batch > 0 {
             format!(
-                " and {} batches of epoch {}",
-                progress.batch,
+                " and {} of epoch {}",
+                plural(progress.batch, "batch", "batches"),
                 progress.epoch + 1
             )
         } else {
@@ -58,16 +106,5 @@ pub fn run(args: &ResumeArgs) -> CliResult<Ended> {
     say!("started as: {}", spec.command);
     say!();
     let title = title(dataset.name(), &trainer.model().architecture(), config);
-    // the checkpoint is always `<run>/checkpoint`
-    let out = match dir.parent() {
-        Some(parent) if dir.file_name().is_some() && !parent.as_os_str().is_empty() => {
-            parent.to_path_buf()
-        }
-        // `nn resume .` inside the checkpoint folder, or `nn resume checkpoint`
-        _ => std::fs::canonicalize(&dir)
-            .ok()
-            .and_then(|d| d.parent().map(std::path::Path::to_path_buf))
-            .unwrap_or_else(|| std::path::PathBuf::from(".")),
-    };
-    Session::new(trainer, parts, spec, out, title).run()
+    Session::new(trainer, parts, spec, folder, title, every).run()
 }

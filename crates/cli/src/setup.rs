@@ -102,14 +102,109 @@ impl DataSpec {
             .with_header(header)
             .with_target(label)
             .with_delimiter(self.delimiter as u8);
-        data::load_csv(&self.source, &options)
+        let path = Path::new(&self.source);
+        crate::limits::check_input(path)?;
+        sniff_delimiter(path, self.delimiter)?;
+        let data = data::load_csv(path, &options)
             .map(|data| data.with_name(self.short_name()))
-            .map_err(CliError::runtime)
+            .map_err(CliError::runtime)?;
+        if !self.regression {
+            check_labels(&data, path)?;
+        }
+        Ok(data)
     }
 }
 
+/// The first line of a (maybe gzip) file, at most 64 kB of it.
+fn first_line(path: &Path) -> Option<String> {
+    use std::io::{BufRead, BufReader, Read};
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut magic = [0u8; 2];
+    let gzip = file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
+    let file = std::fs::File::open(path).ok()?;
+    let reader: Box<dyn Read> = if gzip {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    let mut line = Vec::new();
+    BufReader::new(reader.take(1 << 16))
+        .read_until(b'\n', &mut line)
+        .ok()?;
+    Some(String::from_utf8_lossy(&line).into_owned())
+}
+
+/// A file whose first line has no `delimiter` but another usual separator
+/// (`;` of a European spreadsheet, a tab) was written with that one.
+fn sniff_delimiter(path: &Path, delimiter: char) -> CliResult {
+    let Some(line) = first_line(path) else {
+        return Ok(());
+    };
+    if line.contains(delimiter) {
+        return Ok(());
+    }
+    for (other, shown) in [(';', "';'"), ('\t', "$'\\t' (a tab)"), ('|', "'|'")] {
+        if other != delimiter && line.matches(other).count() >= 1 {
+            return Err(CliError::usage(format!(
+                "{}: the first line has no {delimiter:?} but {other:?}: the cells seem separated by {other:?}; add --delimiter {shown}",
+                crate::session::shell_path(path)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Class labels that look like real numbers (one class per distinct value)
+/// mean a regression target; a single class means nothing to learn.
+fn check_labels(data: &Dataset, path: &Path) -> CliResult {
+    let (Some(names), Some(k)) = (data.class_names(), data.n_classes()) else {
+        return Ok(());
+    };
+    let numbers: Vec<f64> = names.iter().filter_map(|n| n.trim().parse().ok()).collect();
+    let real = numbers.len() == names.len() && numbers.iter().any(|v| v.fract() != 0.0);
+    let too_many = data.len() >= 10 && 2 * k > data.len();
+    if real || too_many {
+        return Err(CliError::usage(format!(
+            "{}: the label column has {k} distinct values in {} rows{}, so as classes each would have about one sample; if it is a quantity to predict, add --regression",
+            crate::session::shell_path(path),
+            data.len(),
+            if real {
+                ", real numbers such as ".to_owned()
+                    + &names[numbers.iter().position(|v| v.fract() != 0.0).unwrap_or(0)]
+            } else {
+                String::new()
+            }
+        )));
+    }
+    if k == 1 {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: the label column of {} has one class only ({:?}): every prediction is right, so the accuracy will say nothing about the network",
+            crate::session::shell_path(path),
+            names[0]
+        );
+    }
+    Ok(())
+}
+
+/// SHA-256 of the rows of a data set: features, targets and class names,
+/// as `run.json` records them to recognise the same data later.
+pub fn data_sha256(data: &Dataset) -> String {
+    let mut bytes = Vec::with_capacity(8 * (data.x().len() + data.len()));
+    bytes.extend((data.len() as u64).to_le_bytes());
+    bytes.extend((data.n_features() as u64).to_le_bytes());
+    bytes.extend(data.x().iter().flat_map(|v| v.to_le_bytes()));
+    bytes.extend(data.target_matrix().iter().flat_map(|v| v.to_le_bytes()));
+    for name in data.class_names().unwrap_or_default() {
+        bytes.extend(name.as_bytes());
+        bytes.push(0);
+    }
+    crate::run_dir::sha256_hex(&bytes)
+}
+
 /// A built-in name (a file called `digits` is read as `./digits`).
-fn is_builtin(name: &str) -> bool {
+pub fn is_builtin(name: &str) -> bool {
     BUILTIN_NAMES.contains(&name)
 }
 
@@ -167,7 +262,12 @@ pub fn split_and_standardize(
 /// Reads `--hidden 128,64` (or `none`).
 pub fn hidden_sizes(text: &str) -> CliResult<Vec<usize>> {
     let trimmed = text.trim();
-    if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("none") {
+    if trimmed.is_empty() {
+        return Err(CliError::usage(
+            "invalid --hidden \"\": no widths given; expected whole numbers separated by commas, e.g. 128 or 128,64, or none for no hidden layer (a linear model)",
+        ));
+    }
+    if trimmed.eq_ignore_ascii_case("none") {
         return Ok(Vec::new());
     }
     trimmed
@@ -519,7 +619,7 @@ mod tests {
         assert_eq!(hidden_sizes("128").unwrap(), vec![128]);
         assert_eq!(hidden_sizes(" 128, 64 ").unwrap(), vec![128, 64]);
         assert_eq!(hidden_sizes("none").unwrap(), Vec::<usize>::new());
-        for bad in ["0", "128,0", "12a", "128,,64", "-3"] {
+        for bad in ["0", "128,0", "12a", "128,,64", "-3", "", " "] {
             let err = hidden_sizes(bad).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{bad}");
             assert!(err.to_string().contains("--hidden"), "{err}");

@@ -149,11 +149,7 @@ const CASES: &[(&[&str], i32, &str)] = &[
         1,
         "no/such/model.safetensors",
     ),
-    (
-        &["resume", "no/such/dir"],
-        1,
-        "no checkpoint in no/such/dir",
-    ),
+    (&["resume", "no/such/dir"], 1, "no run in no/such/dir"),
 ];
 
 #[test]

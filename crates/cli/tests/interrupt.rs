@@ -71,14 +71,13 @@ fn ctrl_c_saves_a_checkpoint_and_resume_finishes_bit_for_bit() {
         "stdout:\n{seen}\nstderr:\n{stderr}"
     );
     assert!(
-        stderr.contains("Ctrl-C: stopping after this batch"),
+        stderr.contains("Stop signal (Ctrl-C, SIGTERM or SIGHUP): stopping after this batch"),
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(seen.contains("Interrupted in epoch"), "{seen}");
     assert!(
-        seen.lines()
-            .any(|l| l.trim() == "nn resume stopped/checkpoint"),
+        seen.lines().any(|l| l.trim() == "nn resume stopped"),
         "the exact resume command:\n{seen}"
     );
     let checkpoint = trainer::Checkpoint::load(tmp.path().join("stopped/checkpoint")).unwrap();

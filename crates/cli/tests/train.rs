@@ -123,7 +123,24 @@ fn a_short_run_writes_every_output_and_eval_reproduces_its_test_accuracy() {
     assert_eq!(checkpoint.progress.history.len(), EPOCHS);
     assert_eq!(checkpoint.model, saved.model);
     assert_eq!(checkpoint.config.seed, 3);
-    assert!(out.join("checkpoint/run.json").is_file() && out.join("run.json").is_file());
+    // run.json lists every other file with its SHA-256
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(manifest["status"], "finished");
+    let listed: Vec<&str> = manifest["files"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for name in [
+        "metrics.csv",
+        "report.svg",
+        "model.safetensors",
+        "checkpoint/checkpoint.json",
+    ] {
+        assert!(listed.contains(&name), "{name} not in {listed:?}");
+    }
 
     // nn eval on the run folder: the same test part, the same accuracy
     let eval = nn_ok(tmp.path(), &["eval", "runs/iris-seed3"]);
@@ -345,13 +362,13 @@ fn a_regression_csv_trains_with_the_identity_head() {
     );
     assert!(
         run.stdout
-            .contains("line (80 samples, 1 features, 1 regression target(s))"),
+            .contains("line (80 samples, 1 feature, 1 regression target)"),
         "{}",
         run.stdout
     );
     assert!(
         run.stdout
-            .contains("network   1-1, relu hidden, identity head"),
+            .contains("network   1-1, no hidden layer (a linear model), identity head"),
         "{}",
         run.stdout
     );

@@ -305,9 +305,11 @@ impl Trainer {
         let mut buffers = Batches::new(batch_size, train.n_features(), self.model.n_outputs());
         let mut workspace = Workspace::new(&self.model, batch_size);
         let epochs = self.config.epochs;
+        // room for the next epochs' records, but never the whole of a huge
+        // `epochs` up front: beyond that the history grows as it goes
         self.progress
             .history
-            .reserve(epochs.saturating_sub(self.progress.history.len()));
+            .reserve(epochs.saturating_sub(self.progress.history.len()).min(1024));
 
         while self.progress.epoch < epochs {
             let epoch = self.progress.epoch;

@@ -66,14 +66,25 @@ fn a_model_file_round_trips_bit_for_bit() {
         &w.data()[..8],
         &model.layers()[0].weight[[0, 0]].to_le_bytes()
     );
-    let (_, header) = SafeTensors::read_metadata(&bytes).unwrap();
-    let metadata = header.metadata().as_ref().unwrap();
+    let metadata = header_json(&bytes);
     assert_eq!(metadata["format"], "mlp-model");
-    assert_eq!(metadata["format_version"], "1");
+    assert_eq!(metadata["format_version"], 2);
     assert_eq!(
         metadata["architecture"],
-        r#"{"sizes":[3,4,2],"hidden":"tanh","head":"softmax"}"#
+        serde_json::json!({"sizes": [3, 4, 2], "hidden": "tanh", "head": "softmax"})
     );
+    // the same model saved twice: the same bytes (sorted metadata keys)
+    let again = dir.path().join("again.safetensors");
+    save_model(&again, &model, Some(&scaler())).unwrap();
+    assert_eq!(fs::read(&again).unwrap(), bytes);
+}
+
+/// The one metadata entry of a file, parsed.
+fn header_json(bytes: &[u8]) -> serde_json::Map<String, serde_json::Value> {
+    let (_, header) = SafeTensors::read_metadata(bytes).unwrap();
+    let metadata = header.metadata().as_ref().unwrap();
+    assert_eq!(metadata.len(), 1, "{metadata:?}");
+    serde_json::from_str(&metadata["mlp"]).unwrap()
 }
 
 #[test]
@@ -128,25 +139,54 @@ fn every_flipped_byte_is_noticed() {
         matches!(
             err,
             CheckpointError::Checksum {
-                what: "tensor data",
+                what: "tensors and header",
                 ..
             }
         ),
         "{err}"
     );
     assert!(err.to_string().contains("is corrupted"), "{err}");
+    // an edited scaler is noticed too: the checksum covers the header
+    fs::write(&path, &bytes).unwrap();
+    rewrite_header_keeping_crc(&path, &[("scaler", r#"{"mean":[0,0,0],"std":[1,1,1]}"#)]);
+    let err = load_model(&path).unwrap_err();
+    assert!(matches!(err, CheckpointError::Checksum { .. }), "{err}");
 }
 
-/// Re-writes a model file with some header entries replaced (tensors and
-/// their checksum kept): how another version or a wrong architecture looks.
+/// Re-writes a model file with some header entries replaced but the old
+/// checksum: an edit by hand.
+fn rewrite_header_keeping_crc(path: &Path, changes: &[(&str, &str)]) {
+    rewrite(path, changes, false);
+}
+
+/// Re-writes a model file with some header entries replaced (JSON values),
+/// tensors kept and the checksum recomputed as the writer does: how another
+/// version or a wrong architecture looks.
 fn rewrite_header(path: &Path, changes: &[(&str, &str)]) {
+    rewrite(path, changes, true);
+}
+
+fn rewrite(path: &Path, changes: &[(&str, &str)], fix_crc: bool) {
     let bytes = fs::read(path).unwrap();
     let file = SafeTensors::deserialize(&bytes).unwrap();
-    let (_, header) = SafeTensors::read_metadata(&bytes).unwrap();
-    let mut metadata: HashMap<String, String> = header.metadata().clone().unwrap();
+    let mut json = header_json(&bytes);
     for (key, value) in changes {
-        metadata.insert(key.to_string(), value.to_string());
+        json.insert(key.to_string(), serde_json::from_str(value).unwrap());
     }
+    if fix_crc {
+        json.remove("crc32");
+        let mut tensors = file.tensors();
+        tensors.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut hasher = crc32fast::Hasher::new();
+        for (name, view) in &tensors {
+            hasher.update(name.as_bytes());
+            hasher.update(view.data());
+        }
+        let sorted: std::collections::BTreeMap<_, _> = json.iter().collect();
+        hasher.update(serde_json::to_string(&sorted).unwrap().as_bytes());
+        json.insert("crc32".into(), hasher.finalize().into());
+    }
+    let metadata = HashMap::from([("mlp".to_string(), serde_json::to_string(&json).unwrap())]);
     let tensors: Vec<_> = file.tensors();
     let out = safetensors::serialize(tensors, Some(metadata)).unwrap();
     fs::write(path, out).unwrap();
@@ -157,12 +197,12 @@ fn wrong_versions_and_shapes_say_what_does_not_match() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("model.safetensors");
     save_model(&path, &net(4), None).unwrap();
-    rewrite_header(&path, &[("format_version", "2")]);
+    rewrite_header(&path, &[("format_version", "1")]);
     let err = load_model(&path).unwrap_err();
     assert!(matches!(err, CheckpointError::Version { .. }), "{err}");
     assert!(
         err.to_string()
-            .ends_with("has format version 2, but this program reads version 1"),
+            .ends_with("has format version 1, but this program reads version 2"),
         "{err}"
     );
 
@@ -199,7 +239,7 @@ fn wrong_versions_and_shapes_say_what_does_not_match() {
     );
 
     save_model(&path, &net(4), None).unwrap();
-    rewrite_header(&path, &[("format", "something-else")]);
+    rewrite_header(&path, &[("format", r#""something-else""#)]);
     let err = load_model(&path).unwrap_err();
     assert!(
         err.to_string()
@@ -331,14 +371,48 @@ fn a_checkpoint_round_trips_and_keeps_one_weights_file() {
     // the state says what it is in plain JSON
     let state = fs::read_to_string(dir.path().join(STATE_FILE)).unwrap();
     for field in [
-        "\"format_version\": 1",
-        "\"optimizer\": \"adam\"",
-        "\"seed\": 9",
+        "\"format_version\":2",
+        "\"optimizer\":\"adam\"",
+        "\"seed\":9",
         "\"history\"",
         "\"scaler\"",
-        "\"schedule_step\": 18",
+        "\"schedule_step\":18",
     ] {
         assert!(state.contains(field), "{field} missing from {state}");
+    }
+    // Adam's moments are tensors of the weights file, not numbers in the JSON
+    assert!(!state.contains("\"buffers\""), "{state}");
+    let weights = fs::read(dir.path().join(&names[1])).unwrap();
+    let file = SafeTensors::deserialize(&weights).unwrap();
+    let mut moments: Vec<String> = file
+        .names()
+        .into_iter()
+        .filter(|n| n.starts_with("optimizer."))
+        .map(str::to_owned)
+        .collect();
+    moments.sort();
+    assert_eq!(
+        moments,
+        [
+            "optimizer.0.m",
+            "optimizer.0.v",
+            "optimizer.1.m",
+            "optimizer.1.v",
+            "optimizer.2.m",
+            "optimizer.2.v",
+            "optimizer.3.m",
+            "optimizer.3.v"
+        ]
+    );
+    // the same state saved twice into fresh folders: the same files, byte for byte
+    let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    t.save_checkpoint(first.path()).unwrap();
+    t.save_checkpoint(second.path()).unwrap();
+    for entry in fs::read_dir(first.path()).unwrap() {
+        let name = entry.unwrap().file_name();
+        let same = fs::read(first.path().join(&name)).unwrap()
+            == fs::read(second.path().join(&name)).unwrap();
+        assert!(same, "{name:?} differs between two saves of one state");
     }
 }
 
@@ -410,7 +484,7 @@ fn damaged_checkpoints_are_errors() {
     fs::write(&state_path, &state[..state.len() / 3]).unwrap();
     let err = load_err();
     assert!(err.to_string().contains("is not JSON"), "{err}");
-    let edited = state.replacen("\"epoch\": 1", "\"epoch\": 2", 1);
+    let edited = state.replacen("\"epoch\":1", "\"epoch\":2", 1);
     assert_ne!(edited, state);
     fs::write(&state_path, edited).unwrap();
     assert!(matches!(
@@ -419,13 +493,13 @@ fn damaged_checkpoints_are_errors() {
     ));
     fs::write(
         &state_path,
-        state.replacen("\"format_version\": 1", "\"format_version\": 7", 1),
+        state.replacen("\"format_version\":2", "\"format_version\":7", 1),
     )
     .unwrap();
     let err = load_err();
     assert!(
         err.to_string()
-            .ends_with("has format version 7, but this program reads version 1"),
+            .ends_with("has format version 7, but this program reads version 2"),
         "{err}"
     );
     restore();

@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 pub const NN: &str = env!("CARGO_BIN_EXE_nn");
 
 /// What a finished `nn` run printed and how it exited.
+#[derive(Debug)]
 pub struct Run {
     pub code: Option<i32>,
     pub stdout: String,

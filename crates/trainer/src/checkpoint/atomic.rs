@@ -21,8 +21,9 @@ fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Check
 ///
 /// A rename within one directory replaces the name in a single step: a
 /// reader, or a restart after a crash or power cut, sees either the old
-/// file or the complete new one, never a mixture. (The temporary file may
-/// be left behind by a crash; it is never read.)
+/// file or the complete new one, never a mixture. When writing fails (a
+/// full disk) the temporary file is removed; only a killed process leaves
+/// one behind, named `.<name>.<pid>.tmp`, and it is never read.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -32,13 +33,21 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Checkpoi
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.tmp"));
-    let mut file = File::create(&temporary).map_err(io("create", &temporary))?;
-    file.write_all(bytes).map_err(io("write", &temporary))?;
-    file.sync_all().map_err(io("flush", &temporary))?;
-    drop(file);
-    fs::rename(&temporary, path).map_err(io("rename into place", path))?;
+    // the pid keeps two processes writing into one directory apart
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = write_and_flush(&temporary, bytes)
+        .and_then(|()| fs::rename(&temporary, path).map_err(io("rename into place", path)));
+    if written.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    written?;
     sync_directory(dir)
+}
+
+fn write_and_flush(temporary: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
+    let mut file = File::create(temporary).map_err(io("create", temporary))?;
+    file.write_all(bytes).map_err(io("write", temporary))?;
+    file.sync_all().map_err(io("flush", temporary))
 }
 
 /// Flushes a directory's entries (the rename) to disk. Opening a directory

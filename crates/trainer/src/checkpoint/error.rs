@@ -64,7 +64,7 @@ pub enum CheckpointError {
     Checksum {
         /// The file.
         path: String,
-        /// What was checked (`"tensor data"`, `"state"`).
+        /// What was checked (`"tensors and header"`, `"state"`).
         what: &'static str,
         /// The recorded checksum.
         expected: u32,

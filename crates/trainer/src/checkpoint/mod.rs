@@ -3,9 +3,10 @@
 //! * **A model** — [`save_model`] / [`load_model`]: one safetensors file
 //!   with the weights, the architecture and the scaler; what `nn eval`
 //!   reads.
-//! * **A training run** — [`Checkpoint`]: a directory with the weights
-//!   (safetensors) and the training state (JSON: config and seed, epoch,
-//!   batch and step, history, optimizer state, scaler), from which
+//! * **A training run** — [`Checkpoint`]: a directory with the tensors
+//!   (safetensors: weights and the optimizer's moments) and the training
+//!   state (small JSON: config and seed, epoch, batch and step, history,
+//!   the optimizer's step and $\eta$, scaler), from which
 //!   [`Trainer::resume`](crate::Trainer::resume) continues bit for bit.
 //!
 //! Weights are stored as the safetensors format (Hugging Face's: a JSON
@@ -14,8 +15,10 @@
 //! `layers.0.weight` ($W_1$, `out × in`), `layers.0.bias` ($b_1$), … —
 //! so the file opens with `safetensors.torch.load_file` too.
 //!
-//! Files are written atomically and loading checks everything it reads: the
-//! format and its version, a CRC-32 of the tensor data and of the state,
+//! Files are written atomically, and identical inputs give byte-identical
+//! files (the metadata is one JSON object with sorted keys). Loading checks
+//! everything it reads: the format and its version, a CRC-32 of the tensor
+//! data with the header (architecture, scaler) and of the state,
 //! that the state file and weights file belong together, and that every
 //! tensor has the shape the architecture needs. A truncated, corrupted or
 //! mismatched file is a [`CheckpointError`] that says what is wrong, never

@@ -1,12 +1,11 @@
 //! "Save model / load model": a trained network and its scaler in one file,
 //! for `nn eval` and for anyone who wants to use the network later.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::CheckpointError;
 use super::atomic::{read, write_atomically};
-use super::tensors::{decode, encode, network_tensors};
+use super::tensors::{Metadata, decode, encode, network_tensors};
 use datasets::Standardizer;
 use mlp::{Architecture, Mlp};
 
@@ -26,7 +25,8 @@ pub struct SavedModel {
 /// Writes `model` (and `scaler`) to the safetensors file `path`,
 /// atomically: tensors `layers.{l}.weight` / `layers.{l}.bias` (`f64`,
 /// little-endian), and in the header the format, its version, the
-/// architecture and the scaler as JSON, and a CRC-32 of the tensors.
+/// architecture and the scaler as JSON, and a CRC-32 of the tensors and of
+/// that header. Identical inputs give byte-identical files.
 ///
 /// ```
 /// use mlp::{Architecture, Head, Init, Mlp};
@@ -44,7 +44,7 @@ pub fn save_model(
     model: &Mlp,
     scaler: Option<&Standardizer>,
 ) -> Result<(), CheckpointError> {
-    let mut metadata = HashMap::new();
+    let mut metadata = Metadata::new();
     metadata.insert("format".into(), MODEL_FORMAT.into());
     metadata.insert("architecture".into(), to_json(&model.architecture()));
     if let Some(scaler) = scaler {
@@ -92,8 +92,8 @@ pub fn load_model(path: impl AsRef<Path>) -> Result<SavedModel, CheckpointError>
     })
 }
 
-pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).expect("architectures and scalers serialize")
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).expect("architectures and scalers serialize")
 }
 
 /// The metadata entry `key` parsed from JSON, or `None` if absent.
@@ -104,8 +104,8 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     what: &'static str,
 ) -> Result<Option<T>, CheckpointError> {
     file.metadata(key)
-        .map(|text| {
-            serde_json::from_str(text).map_err(|e| CheckpointError::Format {
+        .map(|value| {
+            T::deserialize(value).map_err(|e| CheckpointError::Format {
                 path: path.to_owned(),
                 what,
                 reason: format!("its {key:?} entry is invalid: {e}"),

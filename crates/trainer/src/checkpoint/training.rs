@@ -1,17 +1,19 @@
-//! A training run on disk: weights (safetensors) and state (JSON) side by side.
+//! A training run on disk: tensors (safetensors: weights and the optimizer's
+//! buffers) and state (small JSON) side by side.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use optim::OptimizerState;
+use optim::{OptimizerState, TensorState};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::CheckpointError;
 use super::atomic::{read, write_atomically};
 use super::model_file::{from_json, to_json};
-use super::tensors::{FORMAT_VERSION, decode, encode, network_tensors};
+use super::tensors::{
+    Decoded, F64Tensor, FORMAT_VERSION, Metadata, decode, encode, network_tensors,
+};
 use crate::{Progress, ScheduleUnit, TrainConfig, Trainer};
 use datasets::Standardizer;
 use mlp::{Architecture, Mlp};
@@ -52,14 +54,104 @@ struct RngState {
 
 const RNG_SCHEME: &str = "StdRng (ChaCha12) keyed by (seed, epoch) for each epoch's shuffle";
 
-/// The JSON state, without the weights.
+/// The optimizer's state without its buffers: those are the tensors
+/// `optimizer.{i}.{name}` of the weights file ($v$, $s$, $m$ of parameter
+/// tensor $i$), so a large network's moments cost 8 bytes per number, not
+/// the 20-odd of decimal JSON.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OptimizerMeta {
+    optimizer: String,
+    learning_rate: f64,
+    t: u64,
+    /// Per parameter tensor: `None` before its first update, else the names
+    /// of its buffers (the tensors hold their shapes).
+    tensors: Vec<Option<Vec<String>>>,
+}
+
+/// The prefix of the optimizer's tensors.
+const OPTIMIZER_PREFIX: &str = "optimizer.";
+
+impl OptimizerMeta {
+    /// The metadata of `state` and its buffers as tensors.
+    fn split(state: &OptimizerState) -> (Self, Vec<(String, F64Tensor)>) {
+        let mut tensors = Vec::new();
+        let meta = state
+            .tensors
+            .iter()
+            .enumerate()
+            .map(|(i, slot)| {
+                slot.as_ref().map(|slot| {
+                    for (name, buffer) in &slot.buffers {
+                        tensors.push((
+                            format!("{OPTIMIZER_PREFIX}{i}.{name}"),
+                            F64Tensor::new(buffer.shape(), buffer.iter()),
+                        ));
+                    }
+                    slot.buffers.keys().cloned().collect()
+                })
+            })
+            .collect();
+        let meta = Self {
+            optimizer: state.optimizer.clone(),
+            learning_rate: state.learning_rate,
+            t: state.t,
+            tensors: meta,
+        };
+        (meta, tensors)
+    }
+
+    /// The state again, with the buffers read from `file`.
+    fn join(
+        self,
+        file: &Decoded<'_>,
+        what: &'static str,
+    ) -> Result<OptimizerState, CheckpointError> {
+        let mut count = 0;
+        let mut tensors = Vec::with_capacity(self.tensors.len());
+        for (i, names) in self.tensors.into_iter().enumerate() {
+            let Some(names) = names else {
+                tensors.push(None);
+                continue;
+            };
+            let mut buffers = std::collections::BTreeMap::new();
+            let mut shape = None;
+            for name in names {
+                let buffer = file.array(&format!("{OPTIMIZER_PREFIX}{i}.{name}"), what)?;
+                shape.get_or_insert_with(|| buffer.shape().to_vec());
+                buffers.insert(name, buffer);
+                count += 1;
+            }
+            tensors.push(Some(TensorState {
+                shape: shape.unwrap_or_default(),
+                buffers,
+            }));
+        }
+        let found = file.count_with_prefix(OPTIMIZER_PREFIX);
+        if found != count {
+            return Err(CheckpointError::Format {
+                path: file.path().to_owned(),
+                what,
+                reason: format!("it holds {found} optimizer tensors, the state names {count}"),
+            });
+        }
+        Ok(OptimizerState {
+            optimizer: self.optimizer,
+            learning_rate: self.learning_rate,
+            t: self.t,
+            tensors,
+        })
+    }
+}
+
+/// The JSON state, without the tensors.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct State {
     architecture: Architecture,
     config: TrainConfig,
     progress: Progress,
-    optimizer: OptimizerState,
+    optimizer: OptimizerMeta,
     /// The step $t$ the schedule gives the next batch's rate for (batches
     /// or epochs done, by the config's unit); `None` without a schedule.
     schedule_step: Option<u64>,
@@ -112,12 +204,14 @@ impl Checkpoint {
     /// state file's path.
     ///
     /// Two files: `weights-<step>.safetensors` (tensors `layers.{l}.weight`,
-    /// `layers.{l}.bias`, and `best.layers.*` when early stopping keeps a
-    /// best model; `f64` little-endian; a header with the format, version,
-    /// architecture and a CRC-32) and [`STATE_FILE`] (format, version, the
+    /// `layers.{l}.bias`, `best.layers.*` when early stopping keeps a
+    /// best model, and the optimizer's buffers `optimizer.{i}.{name}`;
+    /// `f64` little-endian; a header with the format, version, architecture
+    /// and a CRC-32) and [`STATE_FILE`] (compact JSON: format, version, the
     /// weights file's name and CRC-32, and the state — architecture, config
-    /// with the seed, progress with the history, optimizer state, schedule
-    /// step, RNG position, scaler — with its own CRC-32).
+    /// with the seed, progress with the history, optimizer's step and
+    /// $\eta$, schedule step, RNG position, scaler — with its own CRC-32).
+    /// The same run saved at the same point gives byte-identical files.
     ///
     /// **Consistent after a crash at any point.** Each file is written
     /// atomically (temporary file, `fsync`, rename). The weights go first,
@@ -139,10 +233,12 @@ impl Checkpoint {
         if let Some(best) = &self.best_model {
             tensors.extend(network_tensors("best.", best));
         }
-        let mut metadata = HashMap::new();
+        let (optimizer, buffers) = OptimizerMeta::split(&self.optimizer);
+        tensors.extend(buffers);
+        let mut metadata = Metadata::new();
         metadata.insert("format".into(), CHECKPOINT_FORMAT.into());
         metadata.insert("architecture".into(), to_json(&architecture));
-        metadata.insert("step".into(), self.progress.step.to_string());
+        metadata.insert("step".into(), self.progress.step.into());
         let (bytes, weights_crc) = encode(&tensors, metadata);
 
         let state_path = dir.join(STATE_FILE);
@@ -157,7 +253,7 @@ impl Checkpoint {
             architecture,
             config: self.config.clone(),
             progress: self.progress.clone(),
-            optimizer: self.optimizer.clone(),
+            optimizer,
             schedule_step: schedule_step(&self.config, &self.progress),
             rng: RngState {
                 scheme: RNG_SCHEME.into(),
@@ -176,7 +272,8 @@ impl Checkpoint {
             "state_crc32": state_checksum(&state),
             "state": state,
         });
-        let text = serde_json::to_string_pretty(&file).expect("JSON values serialize");
+        // compact: the state is small now that the tensors live beside it
+        let text = serde_json::to_string(&file).expect("JSON values serialize");
         write_atomically(&state_path, text.as_bytes())?;
         remove_stale_weights(dir, &weights_file);
         Ok(state_path)
@@ -291,12 +388,13 @@ impl Checkpoint {
         } else {
             None
         };
+        let optimizer = state.optimizer.join(&weights, what)?;
         Ok(Self {
             model,
             best_model,
             config: state.config,
             progress: state.progress,
-            optimizer: state.optimizer,
+            optimizer,
             scaler: state.scaler,
         })
     }
