@@ -3,11 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use datasets::Dataset;
-use datasets::{self as data, Fractions};
+use datasets::{self as data, Dataset, Fractions};
 use mlp::Mlp;
-use trainer::evaluate;
-use trainer::load_model;
+use trainer::{SavedModel, evaluate, load_model};
 
 use crate::args::{EvalArgs, PartArg};
 use crate::error::{CliError, CliResult};
@@ -101,10 +99,10 @@ fn select_part(dataset: &Dataset, part: PartArg, spec: Option<&RunSpec>) -> CliR
 
 /// The run's settings, once its folder is verified to be one complete,
 /// finished run ([`RunFile::verify`]).
-fn finished_run(dir: &Path) -> CliResult<RunSpec> {
+fn finished_run(dir: &Path) -> CliResult<RunFile> {
     let run = RunFile::verify(dir)?;
     match run.status {
-        Status::Finished => Ok(run.spec),
+        Status::Finished => Ok(run),
         Status::Interrupted { epoch } => Err(CliError::runtime(format!(
             "{} holds an interrupted run ({epoch} of {} epochs done) and no final model yet; resume first: nn resume {}",
             shell_path(dir),
@@ -112,6 +110,38 @@ fn finished_run(dir: &Path) -> CliResult<RunSpec> {
             shell_path(dir)
         ))),
     }
+}
+
+/// The run's settings and its model, read as one. `nn train` may commit a
+/// new state of the folder while `nn eval` reads it (the swap is atomic,
+/// but two reads are not): if `run.json` changed between the verification
+/// and the model's loading, the reads are repeated, so the settings of one
+/// run are never paired with the model of another.
+fn read_run(dir: Option<&Path>, model_path: &Path) -> CliResult<(Option<RunSpec>, SavedModel)> {
+    let Some(dir) = dir else {
+        return Ok((None, load_model(model_path).map_err(CliError::runtime)?));
+    };
+    let mut last = None;
+    for _ in 0..5 {
+        match finished_run(dir) {
+            Ok(run) => {
+                let saved = load_model(model_path);
+                if RunFile::load(dir).is_ok_and(|again| again.sha256 == run.sha256) {
+                    return Ok((Some(run.spec), saved.map_err(CliError::runtime)?));
+                }
+            }
+            // a folder being committed right now: look again in a moment
+            Err(err) if crate::folder::writer_active(dir) => last = Some(err),
+            Err(err) => return Err(err),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    Err(last.unwrap_or_else(|| {
+        CliError::runtime(format!(
+            "{} keeps changing while it is read: a running nn train commits to it; try again",
+            shell_path(dir)
+        ))
+    }))
 }
 
 /// Runs `nn eval`.
@@ -123,8 +153,7 @@ pub fn run(args: &EvalArgs) -> CliResult {
             shell_path(&args.model)
         )));
     }
-    let spec = run.as_deref().map(finished_run).transpose()?;
-    let saved = load_model(&model_path).map_err(CliError::runtime)?;
+    let (spec, saved) = read_run(run.as_deref(), &model_path)?;
 
     let data_spec = match (&args.data, &spec) {
         (Some(source), run) => {

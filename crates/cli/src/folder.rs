@@ -309,6 +309,21 @@ fn swap(_a: &Path, _b: &Path) -> std::io::Result<()> {
     Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
+/// Whether an `nn` holds the lock of the run folder `out` right now.
+pub fn writer_active(out: &Path) -> bool {
+    let (Some(name), Some(parent)) = (out.file_name(), out.parent()) else {
+        return false;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let path = beside(parent, &OsString::from(name), ".lock");
+    File::open(&path)
+        .is_ok_and(|lock| matches!(lock.try_lock_shared(), Err(fs::TryLockError::WouldBlock)))
+}
+
 /// The first of `base-2`, `base-3` … that does not exist.
 pub fn free_name(base: &Path) -> PathBuf {
     let name = base

@@ -169,50 +169,7 @@ pub fn run(args: &TrainArgs, command: String) -> CliResult<Ended> {
 
     // the folder is checked and locked before any training: a run that
     // cannot write its results does not start
-    let (folder, replacing) = match &args.out {
-        Some(out) => {
-            let folder = RunFolder::lock(out)?;
-            let existing = existing_run(out)?;
-            if let (Some(what), false) = (&existing, args.force) {
-                return Err(CliError::usage(format!(
-                    "{} already holds {what}; add --force to replace it, or write to another folder, e.g. --out {}",
-                    shell_path(out),
-                    shell_path(&free_name(out))
-                )));
-            }
-            (folder, existing)
-        }
-        None => {
-            // a bare `nn` never replaces an earlier run: runs/digits-seed42-2 …
-            let base =
-                PathBuf::from("runs").join(format!("{}-seed{}", data_spec.short_name(), args.seed));
-            let mut found = None;
-            for i in 1..=1000 {
-                let out = if i == 1 {
-                    base.clone()
-                } else {
-                    base.with_file_name(format!("{}-seed{}-{i}", data_spec.short_name(), args.seed))
-                };
-                match RunFolder::lock(&out) {
-                    Ok(folder) if matches!(existing_run(&out), Ok(None)) => {
-                        found = Some(folder);
-                        break;
-                    }
-                    // in use by another nn: try the next name
-                    Err(err) if err.to_string().contains("is in use") => {}
-                    Err(err) => return Err(err),
-                    Ok(_) => {}
-                }
-            }
-            let folder = found.ok_or_else(|| {
-                CliError::runtime(format!(
-                    "{} and its numbered siblings up to -1000 hold runs; choose --out",
-                    shell_path(&base)
-                ))
-            })?;
-            (folder, None)
-        }
-    };
+    let (folder, replacing) = choose_folder(args, &data_spec)?;
     let spec = RunSpec {
         run_id: run_id(&data_spec, args.seed),
         command,
@@ -265,6 +222,56 @@ pub fn run(args: &TrainArgs, command: String) -> CliResult<Ended> {
 
     let title = title(data.name(), &architecture, &config);
     Session::new(trainer, parts, spec, folder, title, every).run()
+}
+
+/// The run folder, locked: `--out` (which must not hold a run unless
+/// `--force`; returns what it holds), or the first free one of
+/// `runs/{data}-seed{seed}`, `…-2`, `…-3`: a bare `nn` never replaces a run.
+fn choose_folder(args: &TrainArgs, data_spec: &DataSpec) -> CliResult<(RunFolder, Option<String>)> {
+    Ok(match &args.out {
+        Some(out) => {
+            let folder = RunFolder::lock(out)?;
+            let existing = existing_run(out)?;
+            if let (Some(what), false) = (&existing, args.force) {
+                return Err(CliError::usage(format!(
+                    "{} already holds {what}; add --force to replace it, or write to another folder, e.g. --out {}",
+                    shell_path(out),
+                    shell_path(&free_name(out))
+                )));
+            }
+            (folder, existing)
+        }
+        None => {
+            // a bare `nn` never replaces an earlier run: runs/digits-seed42-2 …
+            let base =
+                PathBuf::from("runs").join(format!("{}-seed{}", data_spec.short_name(), args.seed));
+            let mut found = None;
+            for i in 1..=1000 {
+                let out = if i == 1 {
+                    base.clone()
+                } else {
+                    base.with_file_name(format!("{}-seed{}-{i}", data_spec.short_name(), args.seed))
+                };
+                match RunFolder::lock(&out) {
+                    Ok(folder) if matches!(existing_run(&out), Ok(None)) => {
+                        found = Some(folder);
+                        break;
+                    }
+                    // in use by another nn: try the next name
+                    Err(err) if err.to_string().contains("is in use") => {}
+                    Err(err) => return Err(err),
+                    Ok(_) => {}
+                }
+            }
+            let folder = found.ok_or_else(|| {
+                CliError::runtime(format!(
+                    "{} and its numbered siblings up to -1000 hold runs; choose --out",
+                    shell_path(&base)
+                ))
+            })?;
+            (folder, None)
+        }
+    })
 }
 
 /// An id for the run: its data, seed, start time and process.

@@ -501,3 +501,36 @@ fn a_non_utf8_run_folder_trains_evaluates_and_resumes() {
         resume.stderr
     );
 }
+
+#[test]
+fn eval_while_a_run_commits_into_the_folder_never_mixes_two_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path();
+    nn_ok(cwd, &with_out(A, "r"));
+    nn_ok(cwd, &with_out(B, "reference"));
+    let (a, b) = (
+        eval_accuracy(cwd, "r").unwrap(),
+        eval_accuracy(cwd, "reference").unwrap(),
+    );
+    let mut writer = Command::new(NN)
+        .args(with_out(B, "r"))
+        .current_dir(cwd)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reads = 0;
+    while writer.try_wait().unwrap().is_none() {
+        match eval_accuracy(cwd, "r") {
+            Ok(accuracy) => assert!(
+                accuracy == a || accuracy == b,
+                "{accuracy}: neither {a} nor {b}"
+            ),
+            Err(run) => assert!(run.stderr.contains("resume first"), "{}", run.stderr),
+        }
+        reads += 1;
+    }
+    assert!(writer.wait().unwrap().success());
+    assert_eq!(eval_accuracy(cwd, "r").unwrap(), b);
+    eprintln!("{reads} evaluations while the run committed");
+}
