@@ -83,7 +83,7 @@ impl Default for TrainConfig {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum TrainError {
     /// Недопустимый гиперпараметр.
-    #[error("{name} = {value} is invalid: it must be {expected}")]
+    #[error("недопустимое значение {name} = {value}: нужно {expected}")]
     InvalidConfig {
         /// Имя поля [`TrainConfig`].
         name: &'static str,
@@ -94,7 +94,7 @@ pub enum TrainError {
     },
     /// Обучающая выборка пуста или не той ширины.
     #[error(
-        "the training set has {rows} rows of {cols} features; expected at least one row of {PIXELS}"
+        "в обучающей выборке {rows} строк по {cols} признаков; нужна хотя бы одна строка из {PIXELS}"
     )]
     BadData {
         /// Строк.
@@ -116,19 +116,19 @@ impl TrainConfig {
             })
         };
         if self.hidden == 0 {
-            return invalid("hidden", 0.0, ">= 1");
+            return invalid("hidden", 0.0, "≥ 1");
         }
         if self.epochs == 0 {
-            return invalid("epochs", 0.0, ">= 1");
+            return invalid("epochs", 0.0, "≥ 1");
         }
         if self.batch_size == 0 {
-            return invalid("batch_size", 0.0, ">= 1");
+            return invalid("batch_size", 0.0, "≥ 1");
         }
         if !(self.eta > 0.0 && self.eta.is_finite()) {
-            return invalid("eta", self.eta, "finite and > 0");
+            return invalid("eta", self.eta, "конечное и > 0");
         }
         if !(0.0..1.0).contains(&self.mu) {
-            return invalid("mu", self.mu, "in [0, 1)");
+            return invalid("mu", self.mu, "из [0, 1)");
         }
         Ok(())
     }

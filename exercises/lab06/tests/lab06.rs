@@ -5,6 +5,8 @@
 //! центральными разностями (крейт `gradcheck`). Последний тест обучает
 //! сеть на цифрах и требует не меньше 95 % на тестовой выборке.
 
+mod hint;
+
 use gradcheck::reference::{floats, matrix};
 use gradcheck::{GOOD, check_gradient, close};
 use lab06::*;
@@ -71,6 +73,7 @@ fn mlp_from(p: &[f64], inputs: usize, hidden: usize, classes: usize) -> Mlp {
 
 #[test]
 fn t01_linear_forward_is_x_times_w_transposed_plus_b() {
+    let _hint = hint::on_failure(6, "t01");
     let layer = Linear {
         weight: array![[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]],
         bias: array![0.5, -1.0],
@@ -89,6 +92,7 @@ fn t01_linear_forward_is_x_times_w_transposed_plus_b() {
 
 #[test]
 fn t02_linear_new_uses_he_initialisation() {
+    let _hint = hint::on_failure(6, "t02");
     let mut rng = StdRng::seed_from_u64(7);
     let layer = Linear::new(200, 150, &mut rng);
     assert_eq!(
@@ -119,6 +123,7 @@ fn t02_linear_new_uses_he_initialisation() {
 
 #[test]
 fn t03_relu_and_its_backward() {
+    let _hint = hint::on_failure(6, "t03");
     let z = array![[-2.0, 0.0, 3.0], [1.5, -0.1, 0.2]];
     assert_matrix_near(
         &relu(&z),
@@ -135,6 +140,7 @@ fn t03_relu_and_its_backward() {
 
 #[test]
 fn t04_softmax_cross_entropy_matches_pytorch_and_is_stable() {
+    let _hint = hint::on_failure(6, "t04");
     let r = &reference()["cross_entropy"];
     let logits = matrix(&r["logits"], "logits");
     let labels: Vec<usize> = r["labels"]
@@ -168,6 +174,7 @@ fn t04_softmax_cross_entropy_matches_pytorch_and_is_stable() {
 
 #[test]
 fn t05_softmax_cross_entropy_gradient_matches_finite_differences() {
+    let _hint = hint::on_failure(6, "t05");
     let logits = Array2::from_shape_fn((4, 6), |(i, j)| ((i * 6 + j) as f64 * 1.3).sin() * 3.0);
     let labels = [2, 5, 0, 2];
     let (_, grad) = softmax_cross_entropy(&logits, &labels);
@@ -195,6 +202,7 @@ fn t05_softmax_cross_entropy_gradient_matches_finite_differences() {
 
 #[test]
 fn t06_mlp_forward_predict_and_accuracy() {
+    let _hint = hint::on_failure(6, "t06");
     let mut rng = StdRng::seed_from_u64(1);
     let model = Mlp::new(PIXELS, 32, CLASSES, &mut rng);
     assert_eq!(model.l1.weight.dim(), (32, 64), "W1 — 32 × 64");
@@ -237,6 +245,7 @@ fn t06_mlp_forward_predict_and_accuracy() {
 
 #[test]
 fn t07_mlp_backward_matches_finite_differences() {
+    let _hint = hint::on_failure(6, "t07");
     let (inputs, hidden, classes) = (4, 5, 3);
     let count = hidden * inputs + hidden + classes * hidden + classes;
     let params: Vec<f64> = (0..count).map(|i| (i as f64 * 0.77).sin()).collect();
@@ -288,6 +297,7 @@ fn t07_mlp_backward_matches_finite_differences() {
 
 #[test]
 fn t08_batches_cover_every_sample_once_in_shuffled_order() {
+    let _hint = hint::on_failure(6, "t08");
     let mut rng = StdRng::seed_from_u64(3);
     let epoch = batches(103, 10, &mut rng);
     let sizes: Vec<usize> = epoch.iter().map(Vec::len).collect();
@@ -309,10 +319,39 @@ fn t08_batches_cover_every_sample_once_in_shuffled_order() {
     );
     let next = batches(103, 10, &mut rng);
     assert_ne!(next, epoch, "каждая эпоха перемешивается заново");
+
+    let data = digits();
+    let (train_1, test_1) = train_test_split(&data, 0.2, 1);
+    let (train_2, _) = train_test_split(&data, 0.2, 2);
+    let (again, _) = train_test_split(&data, 0.2, 1);
+    assert_eq!(
+        test_1.len(),
+        (data.len() as f64 * 0.2).round() as usize,
+        "test_fraction = 0.2: в тестовой выборке пятая часть примеров"
+    );
+    assert_eq!(
+        train_1, again,
+        "один и тот же seed — одно и то же разбиение"
+    );
+    assert_ne!(
+        train_1.labels, train_2.labels,
+        "разные seed — разные разбиения: перемешивание должно зависеть от seed"
+    );
+    // стандартизация теста — статистиками обучающей выборки, не своими
+    let mut train_set = train_1.clone();
+    let first_rows: Vec<usize> = (0..10).collect();
+    let mut test_set = train_set.select(&first_rows);
+    standardize(&mut train_set, &mut test_set);
+    assert_matrix_near(
+        &test_set.x,
+        &train_set.select(&first_rows).x,
+        "тест, совпадающий с началом обучающей выборки, после стандартизации",
+    );
 }
 
 #[test]
 fn t09_momentum_step_updates_every_parameter() {
+    let _hint = hint::on_failure(6, "t09");
     let mut model = mlp_from(&[0.0; 2 * 2 + 2 + 3 * 2 + 3], 2, 2, 3);
     let ones = Gradients {
         dw1: Array2::ones((2, 2)),
@@ -343,6 +382,7 @@ fn t09_momentum_step_updates_every_parameter() {
 
 #[test]
 fn t10_training_lowers_the_loss_and_checks_its_config() {
+    let _hint = hint::on_failure(6, "t10");
     let data = digits();
     let small = data.select(&(0..300).collect::<Vec<_>>());
     let config = TrainConfig {
@@ -360,6 +400,41 @@ fn t10_training_lowers_the_loss_and_checks_its_config() {
         last < first * 0.5,
         "за 5 эпох на 300 картинках средняя потеря должна упасть хотя бы вдвое: {first} → {last}"
     );
+    // тот же цикл вручную из ваших же деталей: те же батчи, те же шаги
+    let tiny = data.select(&(0..64).collect::<Vec<_>>());
+    let config = TrainConfig {
+        hidden: 8,
+        epochs: 2,
+        batch_size: 16,
+        ..TrainConfig::default()
+    };
+    let (model, history) = train(&tiny, &config).expect("допустимые настройки");
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    let mut expected = Mlp::new(PIXELS, config.hidden, CLASSES, &mut rng);
+    let mut optimizer = MomentumSgd::new(config.eta, config.mu);
+    for epoch in 0..config.epochs {
+        let order = batches(tiny.len(), config.batch_size, &mut rng);
+        let mut total = 0.0;
+        for rows in &order {
+            let batch = tiny.select(rows);
+            let cache = expected.forward(&batch.x);
+            let (loss, dz2) = softmax_cross_entropy(&cache.z2, &batch.labels);
+            let grads = expected.backward(&cache, &dz2);
+            optimizer.step(&mut expected, &grads);
+            total += loss;
+        }
+        assert_near(
+            history.epoch_loss[epoch],
+            total / order.len() as f64,
+            &format!("потеря эпохи {epoch} — среднее потерь её батчей"),
+        );
+    }
+    assert_matrix_near(
+        &model.l2.weight,
+        &expected.l2.weight,
+        "W2 после двух эпох (каждый шаг — градиент текущего батча в текущих весах)",
+    );
+
     let bad = TrainConfig {
         batch_size: 0,
         ..TrainConfig::default()
@@ -380,6 +455,7 @@ fn t10_training_lowers_the_loss_and_checks_its_config() {
 
 #[test]
 fn t11_reaches_95_percent_on_the_digits_test_set() {
+    let _hint = hint::on_failure(6, "t11");
     let (mut train_set, mut test_set) = train_test_split(&digits(), 0.2, 0);
     standardize(&mut train_set, &mut test_set);
     let (model, history) =

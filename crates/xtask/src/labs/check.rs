@@ -8,7 +8,12 @@
 //!    under `--max-seconds` (10 s) in a debug build;
 //! 4. every stub fails **each** test, each run alone: no free points;
 //! 5. stubs and solutions are fmt- and clippy-clean;
-//! 6. a handout of the labs builds on its own, grades to zero as handed
+//! 6. every test has a hint and every hint an existing test ([`super::hints`]);
+//! 7. the tests kill the mutants of `exercises/mutants/` — the students'
+//!    mistakes written as edits of the solutions ([`super::mutants`]): at
+//!    least 8 per lab, at least 95 % killed (a sample per lab by default,
+//!    all with `--all-mutants`);
+//! 8. a handout of the labs builds on its own, grades to zero as handed
 //!    out and to full marks with the solutions copied in, untampered.
 
 use super::catalog::{self, Lab};
@@ -16,7 +21,7 @@ use super::grade::{self, Grading};
 use super::manifest;
 use super::points::Points;
 use super::runner::{Build, Cargo, TestBinary, list_tests, run_all, run_one};
-use super::{CheckArgs, handout, twins};
+use super::{CheckArgs, handout, hints, mutants, twins};
 use crate::Result;
 use std::fs;
 use std::path::Path;
@@ -31,12 +36,13 @@ pub fn run(root: &Path, args: &CheckArgs) -> Result {
     let mut problems: Vec<String> = Vec::new();
     let started = Instant::now();
 
-    eprintln!("==> twins and READMEs");
+    eprintln!("==> twins, READMEs and hints");
     for lab in &labs {
         for p in twins::problems(lab)? {
             problems.push(format!("{}: {p}", lab.name));
         }
         problems.extend(readme_problems(lab));
+        problems.extend(hints::problems(lab)?);
     }
 
     eprintln!("==> building the tests of {}", catalog::names(&labs));
@@ -75,6 +81,27 @@ pub fn run(root: &Path, args: &CheckArgs) -> Result {
         }
     }
 
+    let mut scores = Vec::new();
+    if args.skip_mutants {
+        eprintln!("==> mutation check skipped");
+    } else {
+        let selection = if args.all_mutants {
+            mutants::Selection::All
+        } else {
+            mutants::Selection::PerLab(args.mutants_per_lab)
+        };
+        eprintln!("==> mutation check ({selection:?})");
+        let started = Instant::now();
+        match mutants::run(root, &labs, selection, &mut problems) {
+            Ok(s) => scores = s,
+            Err(e) => problems.push(format!("mutation check: {e}")),
+        }
+        eprintln!(
+            "  mutation check took {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+
     if args.skip_handout {
         eprintln!("==> handout round trip skipped");
     } else {
@@ -84,6 +111,19 @@ pub fn run(root: &Path, args: &CheckArgs) -> Result {
         }
     }
 
+    if !scores.is_empty() {
+        eprintln!("==> mutation scores");
+        for s in &scores {
+            eprintln!(
+                "  {}: {}/{} killed ({:.0} %), {} mutants in the file",
+                s.lab,
+                s.killed,
+                s.run,
+                100.0 * s.ratio(),
+                s.total
+            );
+        }
+    }
     if problems.is_empty() {
         eprintln!(
             "labs check passed: {} in {:.0} s",

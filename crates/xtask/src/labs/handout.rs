@@ -9,6 +9,8 @@
 //!   points.toml         how the labs are weighed (for information)
 //!   .labs/manifest.json tests and hashes of the protected files, for `grade`
 //!   gradcheck/          the course's finite-difference crate, copied
+//!   lab-cli/            `cargo lab` (progress, hints, watch), with its alias in
+//!                       .cargo/config.toml
 //!   labNN/              stub, README, tests, data — never the solution
 //! ```
 
@@ -28,6 +30,11 @@ const COPIED_SECTIONS: [&str; 4] = [
     "[workspace.lints.clippy]",
     "[profile.dev.package.\"*\"]",
 ];
+
+/// `cargo lab`, the students' companion (progress, hints, watch): its crate
+/// under `exercises/` and in the handout, and the alias that runs it.
+const COMPANION_DIR: &str = "lab-cli";
+const COMPANION_ALIAS: &str = "[alias]\n# `cargo lab`, `cargo lab hint 1 t07`, `cargo lab watch`\nlab = \"run -q -p lab --\"\n";
 
 /// Writes a handout of `labs` into `out` (which must not exist or be
 /// empty) and checks that no solution code is in it. Returns the number
@@ -50,9 +57,18 @@ pub fn write(root: &Path, labs: &[Lab], out: &Path) -> Result<usize> {
     let gradcheck = root.join("crates/gradcheck");
     written += copy_tree(&gradcheck, &out.join(SHARED_DIR))?;
     crate_manifests.push(gradcheck.join("Cargo.toml"));
+    // ---- `cargo lab` (issue 15, labs helper): the companion crate, its alias ----
+    let companion = root.join("exercises").join(COMPANION_DIR);
+    written += copy_tree(&companion, &out.join(COMPANION_DIR))?;
+    crate_manifests.push(companion.join("Cargo.toml"));
+    fs::create_dir_all(out.join(".cargo"))?;
+    fs::write(out.join(".cargo/config.toml"), COMPANION_ALIAS)?;
+    written += 1;
+    // ---- end of `cargo lab` ----
 
     let course_manifest = fs::read_to_string(root.join("Cargo.toml"))?;
     let members: Vec<String> = std::iter::once(SHARED_DIR.to_string())
+        .chain(std::iter::once(COMPANION_DIR.to_string()))
         .chain(labs.iter().map(|l| l.name.clone()))
         .collect();
     let deps = dependency_names(&crate_manifests)?;
