@@ -75,6 +75,7 @@ fn t02_bad_parameters_are_errors() {
         ("eta0", StepDecay::new(0.0, 0.5, 3).map(drop)),
         ("gamma", StepDecay::new(0.1, 1.5, 3).map(drop)),
         ("gamma", StepDecay::new(0.1, 0.0, 3).map(drop)),
+        ("gamma", StepDecay::new(0.1, f64::NAN, 3).map(drop)),
         ("step_size", StepDecay::new(0.1, 0.5, 0).map(drop)),
         ("eta_max", CosineAnnealing::new(0.0, -1.0, 10).map(drop)),
         ("eta_min", CosineAnnealing::new(0.5, 0.1, 10).map(drop)),
