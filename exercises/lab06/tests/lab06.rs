@@ -20,6 +20,42 @@ fn reference() -> Value {
     serde_json::from_str(include_str!("reference.json")).expect("reference.json — это JSON")
 }
 
+/// Лабораторная 6 строится на ваших лабораторных 1, 2, 4 и 5: если одна из
+/// них не решена, тест падает с её номером, а не где-то в глубине.
+#[track_caller]
+fn earlier_labs_are_solved() {
+    use std::panic::catch_unwind;
+    let checks: [(u32, &str, fn()); 4] = [
+        (1, "relu и relu_derivative", || {
+            let _ = (lab01::relu(1.0), lab01::relu_derivative(1.0));
+        }),
+        (2, "softmax_cross_entropy и её градиент", || {
+            let _ = lab02::softmax_cross_entropy(&array![[0.5, -1.0]], &array![[1.0, 0.0]]);
+            let _ =
+                lab02::softmax_cross_entropy_gradient(&array![[0.5, -1.0]], &array![[1.0, 0.0]]);
+        }),
+        (4, "Momentum", || {
+            use lab04::Optimizer;
+            let mut w = Array1::from(vec![1.0]);
+            let mut opt = lab04::Momentum::new(0.1, 0.9).expect("допустимые η и μ");
+            let _ = opt.step(&mut w, &Array1::from(vec![1.0]));
+        }),
+        (5, "CosineAnnealing", || {
+            use lab05::Scheduler;
+            let cosine = lab05::CosineAnnealing::new(0.01, 0.1, 10).expect("допустимые параметры");
+            let _ = cosine.learning_rate(3);
+        }),
+    ];
+    for (lab, what, check) in checks {
+        assert!(
+            catch_unwind(check).is_ok(),
+            "лабораторная 6 строится на лабораторной {lab}, а её функции ({what}) ещё не \
+             работают (паника выше): сначала решите лабораторную {lab} (cargo test -p lab0{lab}) \
+             или попросите преподавателя выдать её решение (cargo xtask labs release {lab})"
+        );
+    }
+}
+
 fn digits() -> Dataset {
     load_digits(include_bytes!("../data/digits.csv.gz")).expect("digits.csv.gz разбирается")
 }
@@ -124,6 +160,7 @@ fn t02_linear_new_uses_he_initialisation() {
 #[test]
 fn t03_relu_and_its_backward() {
     let _hint = hint::on_failure(6, "t03");
+    earlier_labs_are_solved();
     let z = array![[-2.0, 0.0, 3.0], [1.5, -0.1, 0.2]];
     assert_matrix_near(
         &relu(&z),
@@ -141,6 +178,7 @@ fn t03_relu_and_its_backward() {
 #[test]
 fn t04_softmax_cross_entropy_matches_pytorch_and_is_stable() {
     let _hint = hint::on_failure(6, "t04");
+    earlier_labs_are_solved();
     let r = &reference()["cross_entropy"];
     let logits = matrix(&r["logits"], "logits");
     let labels: Vec<usize> = r["labels"]
@@ -175,6 +213,7 @@ fn t04_softmax_cross_entropy_matches_pytorch_and_is_stable() {
 #[test]
 fn t05_softmax_cross_entropy_gradient_matches_finite_differences() {
     let _hint = hint::on_failure(6, "t05");
+    earlier_labs_are_solved();
     let logits = Array2::from_shape_fn((4, 6), |(i, j)| ((i * 6 + j) as f64 * 1.3).sin() * 3.0);
     let labels = [2, 5, 0, 2];
     let (_, grad) = softmax_cross_entropy(&logits, &labels);
@@ -203,6 +242,7 @@ fn t05_softmax_cross_entropy_gradient_matches_finite_differences() {
 #[test]
 fn t06_mlp_forward_predict_and_accuracy() {
     let _hint = hint::on_failure(6, "t06");
+    earlier_labs_are_solved();
     let mut rng = StdRng::seed_from_u64(1);
     let model = Mlp::new(PIXELS, 32, CLASSES, &mut rng);
     assert_eq!(model.l1.weight.dim(), (32, 64), "W1 — 32 × 64");
@@ -246,6 +286,7 @@ fn t06_mlp_forward_predict_and_accuracy() {
 #[test]
 fn t07_mlp_backward_matches_finite_differences() {
     let _hint = hint::on_failure(6, "t07");
+    earlier_labs_are_solved();
     let (inputs, hidden, classes) = (4, 5, 3);
     let count = hidden * inputs + hidden + classes * hidden + classes;
     let params: Vec<f64> = (0..count).map(|i| (i as f64 * 0.77).sin()).collect();
@@ -352,6 +393,7 @@ fn t08_batches_cover_every_sample_once_in_shuffled_order() {
 #[test]
 fn t09_momentum_step_updates_every_parameter() {
     let _hint = hint::on_failure(6, "t09");
+    earlier_labs_are_solved();
     let mut model = mlp_from(&[0.0; 2 * 2 + 2 + 3 * 2 + 3], 2, 2, 3);
     let ones = Gradients {
         dw1: Array2::ones((2, 2)),
@@ -383,6 +425,7 @@ fn t09_momentum_step_updates_every_parameter() {
 #[test]
 fn t10_training_lowers_the_loss_and_checks_its_config() {
     let _hint = hint::on_failure(6, "t10");
+    earlier_labs_are_solved();
     let data = digits();
     let small = data.select(&(0..300).collect::<Vec<_>>());
     let config = TrainConfig {
@@ -412,7 +455,10 @@ fn t10_training_lowers_the_loss_and_checks_its_config() {
     let mut rng = StdRng::seed_from_u64(config.seed);
     let mut expected = Mlp::new(PIXELS, config.hidden, CLASSES, &mut rng);
     let mut optimizer = MomentumSgd::new(config.eta, config.mu);
+    let schedule = lab05::CosineAnnealing::new(config.eta / 10.0, config.eta, config.epochs)
+        .expect("допустимое расписание");
     for epoch in 0..config.epochs {
+        optimizer.eta = lab05::Scheduler::learning_rate(&schedule, epoch);
         let order = batches(tiny.len(), config.batch_size, &mut rng);
         let mut total = 0.0;
         for rows in &order {
@@ -451,11 +497,22 @@ fn t10_training_lowers_the_loss_and_checks_its_config() {
         "batch_size = 0: ожидалась ошибка InvalidConfig {{ name: \"batch_size\" }}, получено {:?}",
         result.map(|_| ())
     );
+    let no_decay = TrainConfig {
+        mu: 1.0,
+        ..TrainConfig::default()
+    };
+    let result = train(&small, &no_decay);
+    assert!(
+        matches!(result, Err(TrainError::InvalidConfig { name: "mu", .. })),
+        "mu = 1 (скорость не затухает): ожидалась ошибка InvalidConfig {{ name: \"mu\" }}, получено {:?}",
+        result.map(|_| ())
+    );
 }
 
 #[test]
 fn t11_reaches_95_percent_on_the_digits_test_set() {
     let _hint = hint::on_failure(6, "t11");
+    earlier_labs_are_solved();
     let (mut train_set, mut test_set) = train_test_split(&digits(), 0.2, 0);
     standardize(&mut train_set, &mut test_set);
     let (model, history) =

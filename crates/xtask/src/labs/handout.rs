@@ -71,7 +71,23 @@ pub fn write(root: &Path, labs: &[Lab], out: &Path) -> Result<usize> {
         .chain(std::iter::once(COMPANION_DIR.to_string()))
         .chain(labs.iter().map(|l| l.name.clone()))
         .collect();
-    let deps = dependency_names(&crate_manifests)?;
+    // ---- earlier labs as path dependencies (issue 15, labs helper) ----
+    let deps: BTreeSet<String> = dependency_names(&crate_manifests)?
+        .into_iter()
+        .filter(|d| catalog::lab_number(d).is_none())
+        .collect();
+    for lab in labs {
+        for needed in dependency_names(&[lab.stub_dir.join("Cargo.toml")])? {
+            if catalog::lab_number(&needed).is_some() && !labs.iter().any(|l| l.name == needed) {
+                return Err(format!(
+                    "{} builds on {needed}: hand them out together (e.g. --labs 1-6)",
+                    lab.name
+                )
+                .into());
+            }
+        }
+    }
+    // ---- end of earlier labs ----
     let workspace = workspace_manifest(&course_manifest, &members, &deps)?;
     fs::write(out.join("Cargo.toml"), workspace)?;
     written += 1;

@@ -194,8 +194,9 @@ pub fn run(
     if scratch.exists() {
         fs::remove_dir_all(&scratch)?;
     }
-    handout::write(root, labs, &scratch)?;
-    for lab in labs {
+    let built = with_earlier_labs(root, labs)?;
+    handout::write(root, &built, &scratch)?;
+    for lab in &built {
         let src = scratch.join(&lab.name).join("src");
         fs::remove_dir_all(&src)?;
         for file in catalog::files_under(&lab.solution_dir.join("src"))? {
@@ -308,6 +309,17 @@ pub fn run(
         scores.push(score);
     }
     Ok(scores)
+}
+
+/// `labs` and the earlier labs they build on (path dependencies such as
+/// lab06's `lab01 = { path = "../lab01" }`), in order.
+pub fn with_earlier_labs(root: &Path, labs: &[Lab]) -> Result<Vec<Lab>> {
+    let mut numbers: std::collections::BTreeSet<u32> = labs.iter().map(|l| l.number).collect();
+    for lab in labs {
+        let names = handout::dependency_names(&[lab.stub_dir.join("Cargo.toml")])?;
+        numbers.extend(names.iter().filter_map(|n| catalog::lab_number(n)));
+    }
+    Ok(numbers.into_iter().map(|n| Lab::new(root, n)).collect())
 }
 
 /// Builds the mutated lab and runs its tests: `true` if a test failed (the
