@@ -237,6 +237,28 @@ fn check_lab(lab: &Lab, binaries: &[TestBinary], max_seconds: f64) -> Result<Vec
     Ok(problems)
 }
 
+/// `cargo lab hint N t01` works in the handout for each lab handed out.
+fn companion_works(out: &Path, target: &Path, labs: &[Lab], problems: &mut Vec<String>) -> Result {
+    for lab in labs {
+        let n = lab.number.to_string();
+        let run = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
+            .args(["lab", "hint", &n, "t01"])
+            .current_dir(out.join(&lab.name))
+            .env("CARGO_TARGET_DIR", target)
+            .output()?;
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        if !run.status.success() || !stdout.contains(&format!("Лабораторная {n}, t01"))
+        {
+            problems.push(format!(
+                "handout: `cargo lab hint {n} t01` fails: {}",
+                String::from_utf8_lossy(&run.stderr).trim()
+            ));
+        }
+    }
+    eprintln!("  cargo lab hint works in the handout");
+    Ok(())
+}
+
 /// Makes a handout under `target/labs-check/`, grades it bare (all zero)
 /// and with the solutions copied in (full marks).
 fn handout_round_trip(root: &Path, labs: &[Lab], problems: &mut Vec<String>) -> Result {
@@ -248,6 +270,7 @@ fn handout_round_trip(root: &Path, labs: &[Lab], problems: &mut Vec<String>) -> 
         fs::remove_dir_all(&out)?;
     }
     handout::write(root, labs, &out)?;
+    companion_works(&out, &work.join("target"), labs, problems)?;
     let expected = manifest::for_course(root, labs)?;
     let points = Points::load(&root.join("exercises/points.toml"), false)?;
     let grading = Grading {

@@ -255,6 +255,23 @@ mod tests {
     }
 
     #[test]
+    fn a_handout_ships_cargo_lab_its_alias_and_the_hints() {
+        let root = crate::workspace_root();
+        let labs = catalog::select(&root, Some("1")).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("handout");
+        super::super::handout::write(&root, &labs, &out).unwrap();
+        let alias = fs::read_to_string(out.join(".cargo/config.toml")).unwrap();
+        assert!(alias.contains("lab = \"run -q -p lab --\""), "{alias}");
+        assert!(out.join("lab01/hints.toml").is_file());
+        assert!(out.join("lab01/tests/hint/mod.rs").is_file());
+        let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        assert!(manifest.contains("\"lab-cli\""), "{manifest}");
+        // `cargo xtask labs check` runs the alias in its handout (the build
+        // of the companion's dependencies is too slow for a unit test)
+    }
+
+    #[test]
     fn the_course_labs_have_a_hint_for_every_test() {
         let root = crate::workspace_root();
         for lab in catalog::discover(&root).unwrap() {
