@@ -100,10 +100,16 @@ fn failure_message(stdout: &str, name: &str) -> Option<String> {
         .filter_map(|m| rest.find(m))
         .min()
         .unwrap_or(rest.len());
-    let lines: Vec<&str> = rest[..end]
+    let lines: Vec<String> = rest[..end]
         .lines()
-        .filter(|l| !l.starts_with("thread '") && !l.starts_with("note: run with"))
-        .filter(|l| !l.trim().is_empty())
+        .filter(|l| !l.starts_with("note: run with") && !l.trim().is_empty())
+        .map(|l| match l.split_once(" panicked at ") {
+            // where it failed: a todo in the student's src/ or a line of the tests
+            Some((thread, place)) if thread.starts_with("thread '") => {
+                format!("паника в {}", place.trim_end_matches(':'))
+            }
+            _ => l.to_string(),
+        })
         .collect();
     Some(lines.join("\n"))
 }
@@ -137,9 +143,15 @@ mod tests {
         assert_eq!(names, ["t01_a", "t02_b", "t03_c"]);
         assert!(results[1].passed && !results[0].passed && !results[2].passed);
         let message = results[0].message.as_deref().unwrap();
-        assert!(message.starts_with("sigmoid(2): ожидалось"), "{message}");
+        assert!(
+            message.starts_with("паника в tests/lab01.rs:5:5\nsigmoid(2): ожидалось"),
+            "{message}"
+        );
         assert!(message.ends_with("cargo lab hint 1 t01"), "{message}");
-        assert_eq!(results[2].message.as_deref(), Some("not yet implemented"));
+        assert_eq!(
+            results[2].message.as_deref(),
+            Some("паника в src/lib.rs:9:5\nnot yet implemented")
+        );
         let first = parse(OUTPUT, "").first_failure().map(|r| r.name.clone());
         assert_eq!(first.as_deref(), Some("t01_a"));
     }
