@@ -5,14 +5,20 @@
 //!   fmt- and clippy-clean, and a handout builds and grades as it should;
 //! * `handout` — a standalone student workspace with the chosen labs;
 //! * `grade` — runs a student's workspace and reports tests, points and
-//!   tampering, as Markdown or JSON.
+//!   tampering, as Markdown or JSON;
+//! * `mutants` — the mutation check alone: do the tests catch the mistakes
+//!   in `exercises/mutants/`;
+//! * `release` — copies a lab's reference solution into a students' tree
+//!   after its deadline.
 //!
 //! The logic lives in small modules, each with its own unit tests:
 //! [`catalog`] finds labs and their files, [`libtest`] parses test-binary
 //! output, [`runner`] builds with cargo and runs single tests with a time
 //! limit, [`manifest`] hashes the handed-out files, [`points`] reads the
 //! weights, [`twins`] compares stubs with solutions, [`leak`] looks for
-//! solution code in a handout, and [`report`] renders the grade.
+//! solution code in a handout, and [`report`] renders the grade;
+//! [`hints`] ties tests to hints, [`mutants`] runs the mutation check,
+//! [`release`] hands out a solution after the deadline.
 
 use crate::Result;
 use std::path::PathBuf;
@@ -21,10 +27,13 @@ mod catalog;
 mod check;
 mod grade;
 mod handout;
+mod hints;
 mod leak;
 mod libtest;
 mod manifest;
+mod mutants;
 mod points;
+mod release;
 mod report;
 mod runner;
 mod twins;
@@ -38,6 +47,38 @@ pub enum Command {
     Handout(HandoutArgs),
     /// Run a student's workspace and report tests passed, points and tampering.
     Grade(GradeArgs),
+    /// The mutation check alone: each mutant of `exercises/mutants/` must fail a test.
+    Mutants(MutantsArgs),
+    /// Copy lab N's reference solution into a students' handout (after its deadline).
+    Release(ReleaseArgs),
+}
+
+/// Options of `cargo xtask labs mutants`.
+#[derive(clap::Args)]
+pub struct MutantsArgs {
+    /// Labs to check, e.g. `1-3` or `2,5` (default: all).
+    #[arg(long)]
+    pub labs: Option<String>,
+    /// Run every mutant, not a sample per lab.
+    #[arg(long)]
+    pub all_mutants: bool,
+    /// Mutants per lab in the quick run (spread over each lab's list).
+    #[arg(long, default_value_t = 3)]
+    pub mutants_per_lab: usize,
+}
+
+/// Options of `cargo xtask labs release`.
+#[derive(clap::Args)]
+pub struct ReleaseArgs {
+    /// The lab whose solution to release, e.g. `3`.
+    pub lab: u32,
+    /// The students' handout (made by `cargo xtask labs handout`).
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Overwrite the student's `src/` even if it differs from the stub (their work is
+    /// kept in `src.before-release/`).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `cargo xtask labs check`.
@@ -52,6 +93,15 @@ pub struct CheckArgs {
     /// Largest allowed time, in seconds, for one lab's whole test run (solution, debug build).
     #[arg(long, default_value_t = 10.0)]
     pub max_seconds: f64,
+    /// Run every mutant of every lab (default: a sample of `--mutants-per-lab`).
+    #[arg(long)]
+    pub all_mutants: bool,
+    /// Mutants per lab in the quick run (spread over each lab's list).
+    #[arg(long, default_value_t = 3)]
+    pub mutants_per_lab: usize,
+    /// Skip the mutation check.
+    #[arg(long)]
+    pub skip_mutants: bool,
 }
 
 /// Options of `cargo xtask labs handout`.
@@ -113,5 +163,23 @@ pub fn run(cmd: Command) -> Result {
             Ok(())
         }
         Command::Grade(args) => grade::run(&root, &args),
+        Command::Mutants(args) => {
+            let labs = catalog::select(&root, args.labs.as_deref())?;
+            let selection = if args.all_mutants {
+                mutants::Selection::All
+            } else {
+                mutants::Selection::PerLab(args.mutants_per_lab)
+            };
+            let started = std::time::Instant::now();
+            let mut problems = Vec::new();
+            mutants::run(&root, &labs, selection, &mut problems)?;
+            eprintln!("mutants run in {:.0} s", started.elapsed().as_secs_f64());
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("mutation check: {}", problems.join("\n- ")).into())
+            }
+        }
+        Command::Release(args) => release::run(&root, &args),
     }
 }

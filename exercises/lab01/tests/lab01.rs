@@ -4,6 +4,8 @@
 //! (`exercises/reference/generate.py`); производные дополнительно
 //! сверяются с центральными разностями (крейт `gradcheck`).
 
+mod hint;
+
 use gradcheck::{GOOD, close, reference::floats, relative_error};
 use lab01::*;
 use ndarray::{Array1, Array2, array};
@@ -61,6 +63,7 @@ fn proptest_config() -> ProptestConfig {
 
 #[test]
 fn t01_sigmoid_at_zero_and_symmetry() {
+    let _hint = hint::on_failure(1, "t01");
     assert_near(sigmoid(0.0), 0.5, "sigmoid(0)");
     assert!(
         sigmoid(2.0) > 0.5,
@@ -76,6 +79,7 @@ fn t01_sigmoid_at_zero_and_symmetry() {
 
 #[test]
 fn t02_sigmoid_matches_pytorch_even_far_from_zero() {
+    let _hint = hint::on_failure(1, "t02");
     assert_matches_table(sigmoid, "sigmoid");
     for x in [-1000.0, 1000.0, -f64::MAX, f64::MAX] {
         assert!(
@@ -88,21 +92,22 @@ fn t02_sigmoid_matches_pytorch_even_far_from_zero() {
 
 #[test]
 fn t03_sigmoid_derivative_matches_pytorch() {
+    let _hint = hint::on_failure(1, "t03");
     assert_matches_table(sigmoid_derivative, "sigmoid_derivative");
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    #[test]
-    fn t04_sigmoid_derivative_matches_finite_differences(x in -20.0..20.0f64) {
+#[test]
+fn t04_sigmoid_derivative_matches_finite_differences() {
+    let _hint = hint::on_failure(1, "t04");
+    proptest!(proptest_config(), |(x in -20.0..20.0f64)| {
         let check = derivative_ok(sigmoid, sigmoid_derivative(x), x);
         prop_assert!(check.is_ok(), "sigmoid_derivative {}", check.unwrap_err());
-    }
+    });
 }
 
 #[test]
 fn t05_tanh_and_its_derivative() {
+    let _hint = hint::on_failure(1, "t05");
     assert_matches_table(tanh, "tanh");
     assert_matches_table(tanh_derivative, "tanh_derivative");
     for x in [-1000.0, 1000.0] {
@@ -117,6 +122,7 @@ fn t05_tanh_and_its_derivative() {
 
 #[test]
 fn t06_relu_and_leaky_relu_with_pytorch_convention_at_zero() {
+    let _hint = hint::on_failure(1, "t06");
     assert_matches_table(relu, "relu");
     assert_matches_table(relu_derivative, "relu_derivative");
     let alpha = floats(&reference()["leaky_alpha"], "leaky_alpha")[0];
@@ -136,6 +142,7 @@ fn t06_relu_and_leaky_relu_with_pytorch_convention_at_zero() {
 
 #[test]
 fn t07_elu_is_continuous_and_matches_pytorch() {
+    let _hint = hint::on_failure(1, "t07");
     let alpha = floats(&reference()["elu_alpha"], "elu_alpha")[0];
     assert_matches_table(|x| elu(x, alpha), "elu");
     assert_matches_table(|x| elu_derivative(x, alpha), "elu_derivative");
@@ -151,16 +158,29 @@ fn t07_elu_is_continuous_and_matches_pytorch() {
         "ELU(-1000) при alpha = 1 должна быть около -1, получено {}",
         elu(-1000.0, 1.0)
     );
+    // eˣ − 1 при x = −10⁻¹⁵ вычитает почти равные числа: теряются все знаки
+    let tiny = elu(-1e-15, 1.0);
+    assert!(
+        ((tiny + 1e-15) / 1e-15).abs() < 1e-9,
+        "ELU(-1e-15) при alpha = 1: ожидалось -1e-15 (с относительной точностью 1e-9), \
+         получено {tiny:e} — около нуля eˣ − 1 теряет знаки"
+    );
+    // в изломе и далеко в хвосте конечные разности неверны: нужна формула
+    for (x, alpha) in [(0.0, 0.5), (-40.0, 1.0), (-30.0, 0.5)] {
+        let expected = alpha * f64::exp(x);
+        let got = elu_derivative(x, alpha);
+        assert!(
+            ((got - expected) / expected).abs() < 1e-9,
+            "ELU'({x}) при alpha = {alpha}: ожидалось {expected:e}, получено {got:e} \
+             (в изломе и вдали от нуля конечные разности неточны — нужна формула)"
+        );
+    }
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    #[test]
-    fn t08_relu_family_derivatives_match_finite_differences(
-        x in gradcheck::strategies::scalar_away_from(-6.0..6.0, &[0.0], 1e-3),
-        alpha in 0.01..2.0f64,
-    ) {
+#[test]
+fn t08_relu_family_derivatives_match_finite_differences() {
+    let _hint = hint::on_failure(1, "t08");
+    proptest!(proptest_config(), |(x in gradcheck::strategies::scalar_away_from(-6.0..6.0, &[0.0], 1e-3), alpha in 0.01..2.0f64)| {
         let checks = [
             ("relu_derivative", derivative_ok(relu, relu_derivative(x), x)),
             ("leaky_relu_derivative", derivative_ok(|t| leaky_relu(t, alpha), leaky_relu_derivative(x, alpha), x)),
@@ -169,17 +189,19 @@ proptest! {
         for (name, check) in checks {
             prop_assert!(check.is_ok(), "{} (alpha = {}) {}", name, alpha, check.unwrap_err());
         }
-    }
+    });
 }
 
 #[test]
 fn t09_gelu_matches_pytorch() {
+    let _hint = hint::on_failure(1, "t09");
     assert_matches_table(gelu, "gelu");
     assert_matches_table(gelu_derivative, "gelu_derivative");
 }
 
 #[test]
 fn t10_gelu_sigmoid_approximates_gelu() {
+    let _hint = hint::on_failure(1, "t10");
     assert_matches_table(gelu_sigmoid, "gelu_sigmoid");
     assert_matches_table(gelu_sigmoid_derivative, "gelu_sigmoid_derivative");
     // x·σ(1.702x) отличается от точной GELU не больше чем на ~0.02
@@ -193,20 +215,20 @@ fn t10_gelu_sigmoid_approximates_gelu() {
     );
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    #[test]
-    fn t11_gelu_derivatives_match_finite_differences(x in -8.0..8.0f64) {
+#[test]
+fn t11_gelu_derivatives_match_finite_differences() {
+    let _hint = hint::on_failure(1, "t11");
+    proptest!(proptest_config(), |(x in -8.0..8.0f64)| {
         let exact = derivative_ok(gelu, gelu_derivative(x), x);
         prop_assert!(exact.is_ok(), "gelu_derivative {}", exact.unwrap_err());
         let approx = derivative_ok(gelu_sigmoid, gelu_sigmoid_derivative(x), x);
         prop_assert!(approx.is_ok(), "gelu_sigmoid_derivative {}", approx.unwrap_err());
-    }
+    });
 }
 
 #[test]
 fn t12_softmax_sums_to_one_and_matches_pytorch() {
+    let _hint = hint::on_failure(1, "t12");
     let s = softmax(&array![0.0, 0.0, 0.0, 0.0]);
     assert_eq!(
         s.len(),
@@ -226,6 +248,7 @@ fn t12_softmax_sums_to_one_and_matches_pytorch() {
 
 #[test]
 fn t13_softmax_is_stable_for_large_inputs() {
+    let _hint = hint::on_failure(1, "t13");
     // e^1000 = ∞ в f64: без вычитания максимума получится ∞/∞ = NaN
     let s = softmax(&array![1000.0, 1001.0, 1002.0]);
     assert!(
@@ -244,6 +267,7 @@ fn t13_softmax_is_stable_for_large_inputs() {
 
 #[test]
 fn t14_softmax_jacobian_matches_pytorch_and_finite_differences() {
+    let _hint = hint::on_failure(1, "t14");
     for case in reference()["softmax"].as_array().expect("массив случаев") {
         let z = Array1::from(floats(&case["z"], "z"));
         let k = z.len();

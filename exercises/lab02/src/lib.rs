@@ -29,7 +29,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum LossError {
     /// Предсказание и ответ разной формы.
-    #[error("prediction is {pred:?} but target is {target:?}: the shapes must be equal")]
+    #[error("предсказание формы {pred:?}, а ответ формы {target:?}: формы должны совпадать")]
     ShapeMismatch {
         /// Форма предсказания $(n, k)$.
         pred: (usize, usize),
@@ -37,7 +37,7 @@ pub enum LossError {
         target: (usize, usize),
     },
     /// В батче нет ни одного элемента: усреднять нечего.
-    #[error("the batch is empty ({rows}×{cols}): there is nothing to average")]
+    #[error("батч пуст ({rows}×{cols}): усреднять нечего")]
     Empty {
         /// Число строк.
         rows: usize,
@@ -45,7 +45,7 @@ pub enum LossError {
         cols: usize,
     },
     /// Гиперпараметр вне допустимых значений.
-    #[error("{name} = {value} is invalid: it must be {expected}")]
+    #[error("недопустимое значение {name} = {value}: нужно {expected}")]
     InvalidParameter {
         /// Имя параметра (`"delta"`, `"alpha"`, `"gamma"`).
         name: &'static str,
@@ -117,7 +117,7 @@ pub fn mae_gradient(y_hat: &Array2<f64>, y: &Array2<f64>) -> Result<Array2<f64>,
 /// [`LossError::InvalidParameter`] с `name: "delta"`.
 pub fn huber(y_hat: &Array2<f64>, y: &Array2<f64>, delta: f64) -> Result<f64, LossError> {
     // TODO: проверьте delta (> 0 и конечна, иначе Err(LossError::InvalidParameter {
-    //       name: "delta", value: delta, expected: "finite and > 0" })), затем check_shapes;
+    //       name: "delta", value: delta, expected: "конечное и > 0" })), затем check_shapes;
     //       a = y − ŷ, две ветви формулы, среднее
     todo!()
 }
@@ -215,17 +215,17 @@ pub fn focal_binary(
     todo!()
 }
 
-/// Градиент бинарной фокальной потери по $p$ (правило произведения в
-/// каждом из двух слагаемых):
-/// $$\frac{\partial \mathcal{L}}{\partial p} = \frac1n \Bigl(\alpha y \bigl(\gamma (1 - p)^{\gamma - 1} \ln p - \tfrac{(1 - p)^\gamma}{p}\bigr) + (1 - \alpha)(1 - y)\bigl(\tfrac{p^\gamma}{1 - p} - \gamma p^{\gamma - 1} \ln(1 - p)\bigr)\Bigr).$$
-///
-/// Проверяется при $0 < p < 1$.
+/// Градиент бинарной фокальной потери по $p$,
+/// $\partial \mathcal{L}_{\mathrm{focal}} / \partial p_{ij}$, — выведите его
+/// сами из формулы [`focal_binary`]: в каждом из двух слагаемых от $p$
+/// зависят два множителя. Те же проверки $\alpha$, $\gamma$ и форм, что в
+/// потере. Проверяется при $0 < p < 1$ конечными разностями.
 pub fn focal_binary_gradient(
     p: &Array2<f64>,
     y: &Array2<f64>,
     alpha: f64,
     gamma: f64,
 ) -> Result<Array2<f64>, LossError> {
-    // TODO: те же проверки; поэлементно формула из документации, делённая на n
+    // TODO: те же проверки; поэлементно — ваш вывод (правило произведения), делённый на n
     todo!()
 }

@@ -4,6 +4,8 @@
 //! (`exercises/reference/generate.py`); градиенты дополнительно сверяются
 //! с центральными разностями (крейт `gradcheck`).
 
+mod hint;
+
 use gradcheck::reference::{floats, matrix};
 use gradcheck::strategies;
 use gradcheck::{GOOD, check_gradient, close};
@@ -93,6 +95,7 @@ fn regression() -> (Array2<f64>, Array2<f64>) {
 
 #[test]
 fn t01_mse_of_a_small_batch() {
+    let _hint = hint::on_failure(2, "t01");
     let y_hat = array![[1.0, 2.0], [3.0, 4.0]];
     let y = array![[1.0, 1.0], [1.0, 1.0]];
     // (0² + 1² + 2² + 3²) / 4 = 3.5
@@ -102,6 +105,7 @@ fn t01_mse_of_a_small_batch() {
 
 #[test]
 fn t02_mse_and_its_gradient_match_pytorch() {
+    let _hint = hint::on_failure(2, "t02");
     let (y_hat, y) = regression();
     let r = reference();
     let value = mse(&y_hat, &y).expect("формы совпадают");
@@ -111,6 +115,7 @@ fn t02_mse_and_its_gradient_match_pytorch() {
 
 #[test]
 fn t03_bad_shapes_are_errors_not_panics() {
+    let _hint = hint::on_failure(2, "t03");
     let a = Array2::<f64>::zeros((2, 2));
     let b = Array2::<f64>::zeros((2, 3));
     let result = mse(&a, &b);
@@ -137,6 +142,7 @@ fn t03_bad_shapes_are_errors_not_panics() {
 
 #[test]
 fn t04_mae_and_its_gradient_match_pytorch() {
+    let _hint = hint::on_failure(2, "t04");
     let (y_hat, y) = regression();
     let value = mae(&y_hat, &y).expect("формы совпадают");
     let grad = mae_gradient(&y_hat, &y).expect("формы совпадают");
@@ -151,6 +157,7 @@ fn t04_mae_and_its_gradient_match_pytorch() {
 
 #[test]
 fn t05_huber_is_quadratic_near_zero_and_linear_far_away() {
+    let _hint = hint::on_failure(2, "t05");
     // a = y − ŷ = 0.5 ≤ δ = 1: ½·0.25 = 0.125
     let near = huber(&array![[0.0]], &array![[0.5]], 1.0).expect("δ = 1 допустимо");
     assert_near(near, 0.125, "Хубер при a = 0.5, δ = 1");
@@ -167,6 +174,7 @@ fn t05_huber_is_quadratic_near_zero_and_linear_far_away() {
 
 #[test]
 fn t06_huber_rejects_a_bad_delta() {
+    let _hint = hint::on_failure(2, "t06");
     let x = array![[1.0, 2.0]];
     for delta in [0.0, -1.0, f64::NAN, f64::INFINITY] {
         let result = huber(&x, &x, delta);
@@ -188,15 +196,10 @@ fn t06_huber_rejects_a_bad_delta() {
     }
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    #[test]
-    fn t07_regression_gradients_match_finite_differences(
-        y_hat in strategies::matrix(3, 2, -3.0..3.0),
-        y in strategies::matrix(3, 2, -3.0..3.0),
-        delta in 0.2..2.0f64,
-    ) {
+#[test]
+fn t07_regression_gradients_match_finite_differences() {
+    let _hint = hint::on_failure(2, "t07");
+    proptest!(proptest_config(), |(y_hat in strategies::matrix(3, 2, -3.0..3.0), y in strategies::matrix(3, 2, -3.0..3.0), delta in 0.2..2.0f64)| {
         // излом MAE — при a = 0, Хубера — при |a| = δ: там разности не сходятся
         let a = &y - &y_hat;
         prop_assume!(a.iter().all(|a| a.abs() > 1e-3 && (a.abs() - delta).abs() > 1e-3));
@@ -208,11 +211,12 @@ proptest! {
         for (name, check) in checks {
             prop_assert!(check.is_ok(), "{} (delta = {}) {}", name, delta, check.unwrap_err());
         }
-    }
+    });
 }
 
 #[test]
 fn t08_bce_matches_pytorch() {
+    let _hint = hint::on_failure(2, "t08");
     let r = reference();
     let p = matrix(&r["binary"]["p"], "p");
     let y = matrix(&r["binary"]["y"], "y");
@@ -223,6 +227,7 @@ fn t08_bce_matches_pytorch() {
 
 #[test]
 fn t09_bce_is_finite_for_certain_predictions() {
+    let _hint = hint::on_failure(2, "t09");
     // p = 0 при y = 1: ln 0 = −∞, ограничиваем −100 (как PyTorch)
     let value = bce(&array![[0.0]], &array![[1.0]]).expect("формы совпадают");
     assert_near(value, 100.0, "BCE(p = 0, y = 1) с ограничением ln ≥ −100");
@@ -237,6 +242,7 @@ fn t09_bce_is_finite_for_certain_predictions() {
 
 #[test]
 fn t10_cross_entropy_matches_pytorch() {
+    let _hint = hint::on_failure(2, "t10");
     let r = reference();
     let p = matrix(&r["categorical"]["p"], "p");
     for (target, key) in [
@@ -254,17 +260,22 @@ fn t10_cross_entropy_matches_pytorch() {
         0.0,
         "CE уверенного верного ответа (0·ln 0 не должно давать NaN)",
     );
+    // там, где p = 0, ln p упёрся в −100 и постоянен: градиент 0, не 0/0 и не −∞
+    let p0 = array![[0.0, 1.0], [0.0, 1.0]];
+    let y0 = array![[0.0, 1.0], [1.0, 0.0]];
+    let grad = cross_entropy_gradient(&p0, &y0).expect("формы совпадают");
+    assert!(
+        grad[[0, 0]] == 0.0 && grad[[1, 0]] == 0.0,
+        "градиент CE при p = 0 (y = 0 и y = 1) должен быть 0 — ограниченный логарифм там \
+         постоянен, — получено {grad}"
+    );
+    assert_near(grad[[0, 1]], -0.5, "градиент CE при p = 1, y = 1: −y/(n·p)");
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    #[test]
-    fn t11_probability_gradients_match_finite_differences(
-        p in strategies::probabilities(3, 4, 0.02),
-        y in strategies::one_hot(3, 4),
-        soft in strategies::distributions(3, 4),
-    ) {
+#[test]
+fn t11_probability_gradients_match_finite_differences() {
+    let _hint = hint::on_failure(2, "t11");
+    proptest!(proptest_config(), |(p in strategies::probabilities(3, 4, 0.02), y in strategies::one_hot(3, 4), soft in strategies::distributions(3, 4))| {
         let checks = [
             ("bce_gradient", gradient_ok(|m| bce(m, &y).unwrap(), &bce_gradient(&p, &y).unwrap(), &p)),
             ("cross_entropy_gradient", gradient_ok(|m| cross_entropy(m, &soft).unwrap(), &cross_entropy_gradient(&p, &soft).unwrap(), &p)),
@@ -272,11 +283,12 @@ proptest! {
         for (name, check) in checks {
             prop_assert!(check.is_ok(), "{} {}", name, check.unwrap_err());
         }
-    }
+    });
 }
 
 #[test]
 fn t12_softmax_cross_entropy_matches_pytorch_and_is_stable() {
+    let _hint = hint::on_failure(2, "t12");
     let r = reference();
     let z = matrix(&r["categorical"]["z"], "z");
     for (target, key) in [
@@ -301,22 +313,19 @@ fn t12_softmax_cross_entropy_matches_pytorch_and_is_stable() {
     );
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    #[test]
-    fn t13_softmax_cross_entropy_gradient_matches_finite_differences(
-        z in strategies::matrix(3, 4, -5.0..5.0),
-        y in strategies::distributions(3, 4),
-    ) {
+#[test]
+fn t13_softmax_cross_entropy_gradient_matches_finite_differences() {
+    let _hint = hint::on_failure(2, "t13");
+    proptest!(proptest_config(), |(z in strategies::matrix(3, 4, -5.0..5.0), y in strategies::distributions(3, 4))| {
         let grad = softmax_cross_entropy_gradient(&z, &y).unwrap();
         let check = gradient_ok(|m| softmax_cross_entropy(m, &y).unwrap(), &grad, &z);
         prop_assert!(check.is_ok(), "softmax_cross_entropy_gradient {}", check.unwrap_err());
-    }
+    });
 }
 
 #[test]
 fn t14_focal_loss_matches_pytorch_and_reduces_to_bce() {
+    let _hint = hint::on_failure(2, "t14");
     let r = reference();
     let p = matrix(&r["binary"]["p"], "p");
     let y = matrix(&r["binary"]["y"], "y");
@@ -344,6 +353,9 @@ fn t14_focal_loss_matches_pytorch_and_reduces_to_bce() {
         (1.5, 2.0, "alpha"),
         (-0.1, 2.0, "alpha"),
         (0.25, -1.0, "gamma"),
+        (f64::NAN, 2.0, "alpha"),
+        (0.25, f64::NAN, "gamma"),
+        (0.25, f64::INFINITY, "gamma"),
     ] {
         let result = focal_binary(&p, &y, alpha, gamma);
         assert!(
@@ -353,18 +365,12 @@ fn t14_focal_loss_matches_pytorch_and_reduces_to_bce() {
     }
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    #[test]
-    fn t15_focal_gradient_matches_finite_differences(
-        p in strategies::probabilities(2, 3, 0.02),
-        y in strategies::matrix(2, 3, 0.0..1.0).prop_map(|m| m.mapv(f64::round)),
-        alpha in 0.0..1.0f64,
-        gamma in 0.0..4.0f64,
-    ) {
+#[test]
+fn t15_focal_gradient_matches_finite_differences() {
+    let _hint = hint::on_failure(2, "t15");
+    proptest!(proptest_config(), |(p in strategies::probabilities(2, 3, 0.02), y in strategies::matrix(2, 3, 0.0..1.0).prop_map(|m| m.mapv(f64::round)), alpha in 0.0..1.0f64, gamma in 0.0..4.0f64)| {
         let grad = focal_binary_gradient(&p, &y, alpha, gamma).unwrap();
         let check = gradient_ok(|m| focal_binary(m, &y, alpha, gamma).unwrap(), &grad, &p);
         prop_assert!(check.is_ok(), "focal_binary_gradient (α = {}, γ = {}) {}", alpha, gamma, check.unwrap_err());
-    }
+    });
 }

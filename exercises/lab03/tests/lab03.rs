@@ -5,6 +5,8 @@
 //! (`exercises/reference/generate.py`); градиенты дополнительно сверяются
 //! с центральными разностями (крейт `gradcheck`).
 
+mod hint;
+
 use gradcheck::{GOOD, check_gradient, close, relative_error};
 use lab03::*;
 use proptest::prelude::*;
@@ -60,6 +62,7 @@ fn proptest_config() -> ProptestConfig {
 
 #[test]
 fn t01_forward_pass_of_the_lecture_example() {
+    let _hint = hint::on_failure(3, "t01");
     let r = reference();
     let (x, _, params) = example(&r["lecture"]);
     let out = forward(&params, x);
@@ -74,6 +77,7 @@ fn t01_forward_pass_of_the_lecture_example() {
 
 #[test]
 fn t02_loss_is_half_the_squared_error() {
+    let _hint = hint::on_failure(3, "t02");
     assert_near(loss(0.6, 1.0), 0.08, "½(1 − 0.6)²");
     assert_near(loss(1.0, 0.6), 0.08, "½(0.6 − 1)²");
     let r = reference();
@@ -90,6 +94,7 @@ fn t02_loss_is_half_the_squared_error() {
 
 #[test]
 fn t03_backward_matches_pytorch() {
+    let _hint = hint::on_failure(3, "t03");
     let r = reference();
     for case in ["lecture", "other"] {
         let (x, y, params) = example(&r[case]);
@@ -114,15 +119,10 @@ fn t03_backward_matches_pytorch() {
     }
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    #[test]
-    fn t04_backward_matches_finite_differences(
-        v in proptest::collection::vec(-3.0..3.0f64, 4),
-        x in -3.0..3.0f64,
-        y in -2.0..2.0f64,
-    ) {
+#[test]
+fn t04_backward_matches_finite_differences() {
+    let _hint = hint::on_failure(3, "t04");
+    proptest!(proptest_config(), |(v in proptest::collection::vec(-3.0..3.0f64, 4), x in -3.0..3.0f64, y in -2.0..2.0f64)| {
         let params = Params { w1: v[0], b1: v[1], w2: v[2], b2: v[3] };
         let g = backward(&params, x, y);
         let report = check_gradient(|p| loss_of(p, x, y), &v, &[g.dw1, g.db1, g.dw2, g.db2]);
@@ -133,11 +133,12 @@ proptest! {
             "{} при x = {}, y = {}, {:?}: ваш {:e}, конечные разности дают {:e}",
             names[i], x, y, params, report.analytic[i], report.numeric[i]
         );
-    }
+    });
 }
 
 #[test]
 fn t05_gradient_step_reduces_the_loss() {
+    let _hint = hint::on_failure(3, "t05");
     let r = reference();
     let (x, y, params) = example(&r["lecture"]);
     let g = backward(&params, x, y);
@@ -145,6 +146,8 @@ fn t05_gradient_step_reduces_the_loss() {
     let next = gradient_step(&params, &g, eta);
     assert_near(next.w2, params.w2 - eta * g.dw2, "w2 − η·∂L/∂w2");
     assert_near(next.b1, params.b1 - eta * g.db1, "b1 − η·∂L/∂b1");
+    assert_near(next.w1, params.w1 - eta * g.dw1, "w1 − η·∂L/∂w1");
+    assert_near(next.b2, params.b2 - eta * g.db2, "b2 − η·∂L/∂b2");
     let before = loss(forward(&params, x).y_hat, y);
     let after = loss(forward(&next, x).y_hat, y);
     assert!(
@@ -156,6 +159,7 @@ fn t05_gradient_step_reduces_the_loss() {
 
 #[test]
 fn t06_training_fits_a_small_data_set() {
+    let _hint = hint::on_failure(3, "t06");
     // точки, которые сеть может описать точно: «учитель» с известными параметрами
     let teacher = Params {
         w1: 2.0,
@@ -188,6 +192,7 @@ fn t06_training_fits_a_small_data_set() {
 
 #[test]
 fn t07_value_add_and_mul() {
+    let _hint = hint::on_failure(3, "t07");
     let a = Value::new(2.0);
     let b = Value::new(-3.0);
     let c = Value::new(10.0);
@@ -203,6 +208,7 @@ fn t07_value_add_and_mul() {
 
 #[test]
 fn t08_a_value_used_twice_gets_the_sum_of_both_paths() {
+    let _hint = hint::on_failure(3, "t08");
     let x = Value::new(3.0);
     // y = x·x + x·x·x: dy/dx = 2x + 3x² = 33
     let y = &x * &x + &x * &x * &x;
@@ -229,16 +235,19 @@ fn t08_a_value_used_twice_gets_the_sum_of_both_paths() {
     );
 }
 
-proptest! {
-    #![proptest_config(proptest_config())]
-
-    #[test]
-    fn t09_unary_operations_match_finite_differences(
-        // away from 0: the ReLU kink, and 1/a whose third derivative would
-        // make the central difference itself inaccurate
-        a in gradcheck::strategies::scalar_away_from(-4.0..4.0, &[0.0], 0.25),
-        n in -3..4i32,
-    ) {
+#[test]
+fn t09_unary_operations_match_finite_differences() {
+    let _hint = hint::on_failure(3, "t09");
+    let zero = Value::new(0.0);
+    zero.relu().backward();
+    assert_eq!(
+        zero.grad(),
+        0.0,
+        "ReLU′(0): договорились брать 0, как PyTorch и лабораторная 1"
+    );
+    // away from 0: the ReLU kink, and 1/a whose third derivative would
+    // make the central difference itself inaccurate
+    proptest!(proptest_config(), |(a in gradcheck::strategies::scalar_away_from(-4.0..4.0, &[0.0], 0.25), n in -3..4i32)| {
         let ops: [UnaryCase; 7] = [
             ("exp", |v, _| v.exp(), |x, _| x.exp()),
             ("tanh", |v, _| v.tanh(), |x, _| x.tanh()),
@@ -264,11 +273,12 @@ proptest! {
                 name, a, n, analytic, numeric
             );
         }
-    }
+    });
 }
 
 #[test]
 fn t10_backward_twice_gives_the_same_gradients() {
+    let _hint = hint::on_failure(3, "t10");
     let (w, x) = (Value::new(0.7), Value::new(-1.2));
     let y = (&w * &x).tanh() * 3.0;
     y.backward();
@@ -283,6 +293,7 @@ fn t10_backward_twice_gives_the_same_gradients() {
 
 #[test]
 fn t11_value_network_agrees_with_hand_backprop() {
+    let _hint = hint::on_failure(3, "t11");
     let r = reference();
     for case in ["lecture", "other"] {
         let (x, y, params) = example(&r[case]);
@@ -317,6 +328,7 @@ fn t11_value_network_agrees_with_hand_backprop() {
 
 #[test]
 fn t12_gradient_of_a_small_mlp_matches_finite_differences() {
+    let _hint = hint::on_failure(3, "t12");
     // сеть 2 → 3 → 1 с tanh, потеря MSE на трёх точках; параметры — 13 чисел
     let data = [([0.5, -1.0], 0.3), ([-0.7, 0.2], -0.8), ([1.5, 0.9], 0.6)];
     let params: Vec<f64> = (0..13).map(|i| (f64::from(i) * 0.7).sin() * 0.9).collect();

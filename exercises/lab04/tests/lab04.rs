@@ -4,6 +4,8 @@
 //! PyTorch (`torch.optim`) в `f64` на одной и той же последовательности
 //! градиентов (`exercises/reference/generate.py`).
 
+mod hint;
+
 use gradcheck::close;
 use gradcheck::reference::floats;
 use lab04::*;
@@ -63,6 +65,7 @@ fn hyper(key: &str, name: &str) -> f64 {
 
 #[test]
 fn t01_sgd_step_is_w_minus_eta_times_g() {
+    let _hint = hint::on_failure(4, "t01");
     let mut sgd = Sgd::new(0.1).expect("η = 0.1 допустима");
     let mut w = array![1.0, -2.0, 0.5];
     sgd.step(&mut w, &array![10.0, -10.0, 0.0])
@@ -73,6 +76,7 @@ fn t01_sgd_step_is_w_minus_eta_times_g() {
 
 #[test]
 fn t02_hyperparameters_are_checked_when_built() {
+    let _hint = hint::on_failure(4, "t02");
     let bad: Vec<(&str, Result<(), OptimError>)> = vec![
         ("eta", Sgd::new(0.0).map(drop)),
         ("eta", Sgd::new(-0.1).map(drop)),
@@ -100,6 +104,7 @@ fn t02_hyperparameters_are_checked_when_built() {
 
 #[test]
 fn t03_step_rejects_mismatched_lengths() {
+    let _hint = hint::on_failure(4, "t03");
     let optimizers: Vec<(&str, Box<dyn Optimizer>)> = vec![
         ("Sgd", Box::new(Sgd::new(0.1).unwrap())),
         ("Momentum", Box::new(Momentum::new(0.1, 0.9).unwrap())),
@@ -129,6 +134,7 @@ fn t03_step_rejects_mismatched_lengths() {
 
 #[test]
 fn t04_momentum_accumulates_velocity() {
+    let _hint = hint::on_failure(4, "t04");
     // постоянный градиент 1, μ = 0.9, η = 0.1: v₁ = 1, v₂ = 1.9, v₃ = 2.71
     let mut opt = Momentum::new(0.1, 0.9).unwrap();
     let mut w = array![0.0];
@@ -145,6 +151,7 @@ fn t04_momentum_accumulates_velocity() {
 
 #[test]
 fn t05_rmsprop_matches_pytorch() {
+    let _hint = hint::on_failure(4, "t05");
     let mut opt = RmsProp::new(
         hyper("rmsprop", "eta"),
         hyper("rmsprop", "rho"),
@@ -156,6 +163,7 @@ fn t05_rmsprop_matches_pytorch() {
 
 #[test]
 fn t06_adam_first_step_moves_every_weight_by_eta() {
+    let _hint = hint::on_failure(4, "t06");
     // на первом шаге m̂ = g и v̂ = g², значит Δw = −η·g/(|g| + ε) ≈ −η·sign(g)
     let eta = 0.01;
     let mut opt = Adam::new(eta, 0.9, 0.999, 1e-8).unwrap();
@@ -183,6 +191,7 @@ fn t06_adam_first_step_moves_every_weight_by_eta() {
 
 #[test]
 fn t07_adam_matches_pytorch() {
+    let _hint = hint::on_failure(4, "t07");
     for key in ["adam", "adam_custom"] {
         let mut opt = Adam::new(
             hyper(key, "eta"),
@@ -197,6 +206,7 @@ fn t07_adam_matches_pytorch() {
 
 #[test]
 fn t08_learning_rate_can_change_between_steps() {
+    let _hint = hint::on_failure(4, "t08");
     let mut opts: Vec<(&str, Box<dyn Optimizer>)> = vec![
         ("Sgd", Box::new(Sgd::new(0.1).unwrap())),
         ("Momentum", Box::new(Momentum::new(0.1, 0.5).unwrap())),
@@ -243,6 +253,7 @@ fn steps_to_converge(opt: &mut dyn Optimizer, limit: usize) -> usize {
 
 #[test]
 fn t09_every_optimizer_minimises_a_valley() {
+    let _hint = hint::on_failure(4, "t09");
     let cases: Vec<(&str, Box<dyn Optimizer>)> = vec![
         ("Sgd", Box::new(Sgd::new(0.035).unwrap())),
         ("Momentum", Box::new(Momentum::new(0.01, 0.9).unwrap())),
@@ -260,6 +271,7 @@ fn t09_every_optimizer_minimises_a_valley() {
 
 #[test]
 fn t10_momentum_beats_plain_sgd_in_a_long_valley() {
+    let _hint = hint::on_failure(4, "t10");
     // одинаковая η: импульс разгоняется вдоль пологого направления
     let sgd = steps_to_converge(&mut Sgd::new(0.01).unwrap(), 20_000);
     let momentum = steps_to_converge(&mut Momentum::new(0.01, 0.9).unwrap(), 20_000);

@@ -20,7 +20,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ScheduleError {
     /// Параметр вне допустимых значений.
-    #[error("{name} = {value} is invalid: it must be {expected}")]
+    #[error("недопустимое значение {name} = {value}: нужно {expected}")]
     InvalidParameter {
         /// Имя параметра, как в конструкторе (`"eta0"`, `"gamma"`, `"step_size"` …).
         name: &'static str,
@@ -32,7 +32,7 @@ pub enum ScheduleError {
 }
 
 /// `Ok(())`, если `ok`, иначе ошибка про параметр `name`. (Готовый код:
-/// `require(eta0 > 0.0 && eta0.is_finite(), "eta0", eta0, "finite and > 0")?;`.)
+/// `require(eta0 > 0.0 && eta0.is_finite(), "eta0", eta0, "конечное и > 0")?;`.)
 pub fn require(
     ok: bool,
     name: &'static str,

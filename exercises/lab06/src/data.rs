@@ -51,10 +51,10 @@ impl Dataset {
 #[derive(Debug, Error)]
 pub enum DataError {
     /// Не удалось распаковать gzip.
-    #[error("cannot decompress the digits file: {0}")]
+    #[error("не удалось распаковать файл с цифрами: {0}")]
     Decompress(#[from] std::io::Error),
     /// Строка файла не разобралась.
-    #[error("line {line}: {message}")]
+    #[error("строка {line}: {message}")]
     Parse {
         /// Номер строки (с 1).
         line: usize,
@@ -82,14 +82,14 @@ pub fn load_digits(csv_gz: &[u8]) -> Result<Dataset, DataError> {
         if values.len() != PIXELS + 1 {
             return Err(DataError::Parse {
                 line,
-                message: format!("expected {} numbers, found {}", PIXELS + 1, values.len()),
+                message: format!("ожидалось {} чисел, найдено {}", PIXELS + 1, values.len()),
             });
         }
         let label = usize::from(values[PIXELS]);
         if label >= CLASSES || values[..PIXELS].iter().any(|&p| p > 16) {
             return Err(DataError::Parse {
                 line,
-                message: "pixels must be 0..=16 and the label 0..=9".into(),
+                message: "пиксели должны быть от 0 до 16, метка — от 0 до 9".into(),
             });
         }
         pixels.extend(values[..PIXELS].iter().map(|&p| f64::from(p) / 16.0));

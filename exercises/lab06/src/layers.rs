@@ -33,17 +33,19 @@ impl Linear {
     }
 }
 
-/// ReLU поэлементно: $h = \max(z, 0)$.
+/// ReLU поэлементно: $h = \max(z, 0)$ — ваша [`lab01::relu`] из
+/// лабораторной 1 для каждого элемента.
 pub fn relu(z: &Array2<f64>) -> Array2<f64> {
-    // TODO: z.mapv(...)
+    // TODO: z.mapv(...) с вашей lab01::relu
     todo!()
 }
 
 /// Обратный проход через ReLU: градиент по входу $z$ из градиента по
 /// выходу $h$,
-/// $$\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial h} \odot \mathbf{1}_{z > 0}.$$
+/// $$\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial h} \odot \mathrm{ReLU}'(z)$$
+/// (ваша [`lab01::relu_derivative`]: в нуле 0).
 pub fn relu_backward(z: &Array2<f64>, grad_h: &Array2<f64>) -> Array2<f64> {
-    // TODO: копия grad_h, где элементы с z ≤ 0 обнулены (ndarray::Zip или mapv по индексам)
+    // TODO: grad_h, умноженный поэлементно на lab01::relu_derivative от z
     todo!()
 }
 
@@ -54,13 +56,15 @@ pub fn relu_backward(z: &Array2<f64>, grad_h: &Array2<f64>) -> Array2<f64> {
 /// где $Y$ — one-hot матрица меток, а $\operatorname{LSE}(z_i) = m_i + \ln \sum_j e^{z_{ij} - m_i}$,
 /// $m_i = \max_j z_{ij}$ (без переполнения при больших логитах).
 ///
+/// Это ваши [`lab02::softmax_cross_entropy`] и
+/// [`lab02::softmax_cross_entropy_gradient`] из лабораторной 2 для one-hot $Y$.
+///
 /// # Panics
 ///
 /// Если меток не столько же, сколько строк, или метка $\ge k$: это ошибка
 /// в вызывающем коде, а не в данных.
 pub fn softmax_cross_entropy(logits: &Array2<f64>, labels: &[usize]) -> (f64, Array2<f64>) {
-    // TODO: для каждой строки i: m = max, s = e^(z − m) / Σ, потеря строки m + ln Σ − z[y_i];
-    //       градиент строки s с вычтенной 1 в столбце y_i; потерю и градиент поделите на n
-    //       (удобно менять копию логитов построчно: grad.axis_iter_mut(Axis(0)))
+    // TODO: проверьте метки, постройте one-hot Y (n × k) и вызовите свои
+    //       lab02::softmax_cross_entropy и lab02::softmax_cross_entropy_gradient
     todo!()
 }

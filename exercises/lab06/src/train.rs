@@ -2,6 +2,7 @@
 
 use crate::data::{Dataset, PIXELS};
 use crate::network::{Gradients, Mlp};
+use lab04::Momentum;
 use rand::rngs::StdRng;
 use thiserror::Error;
 
@@ -16,15 +17,17 @@ pub fn batches(n: usize, batch_size: usize, rng: &mut StdRng) -> Vec<Vec<usize>>
 
 /// SGD с импульсом для всех параметров сети:
 /// $$v \leftarrow \mu v + g, \qquad w \leftarrow w - \eta v, \qquad v_0 = 0$$
-/// (для каждого из $W_1, b_1, W_2, b_2$ своя «скорость» $v$).
+/// — ваш [`lab04::Momentum`] из лабораторной 4, по одному на каждый из
+/// $W_1, b_1, W_2, b_2$ (матрица — как вектор её элементов).
 #[derive(Debug, Clone)]
 pub struct MomentumSgd {
     /// Скорость обучения $\eta$.
     pub eta: f64,
     /// Коэффициент импульса $\mu$.
     pub mu: f64,
-    /// Скорости $v$; `None` до первого шага.
-    pub velocity: Option<Gradients>,
+    /// Оптимизаторы лабораторной 4 для $W_1, b_1, W_2, b_2$; пусто до
+    /// первого шага.
+    pub optimizers: Vec<Momentum>,
 }
 
 impl MomentumSgd {
@@ -33,16 +36,21 @@ impl MomentumSgd {
         MomentumSgd {
             eta,
             mu,
-            velocity: None,
+            optimizers: Vec::new(),
         }
     }
 
-    /// Один шаг для всех четырёх параметров сети по градиентам `grads`.
-    /// На первом шаге скорости — нули той же формы, что градиенты.
+    /// Один шаг для всех четырёх параметров сети по градиентам `grads` со
+    /// скоростью обучения `self.eta` (расписание может менять её между
+    /// шагами). На первом шаге создаются четыре `Momentum::new(eta, mu)`.
+    ///
+    /// # Panics
+    ///
+    /// Если $\eta$ или $\mu$ недопустимы (их проверяет [`TrainConfig::validate`]).
     pub fn step(&mut self, model: &mut Mlp, grads: &Gradients) {
-        // TODO: при первом шаге self.velocity = нули форм градиентов (get_or_insert_with);
-        //       затем для W1, b1, W2, b2: v ← μ·v + g, w ← w − η·v поэлементно
-        //       (ndarray::Zip::from(&mut w).and(&mut v).and(&g).for_each(...))
+        // TODO: при первом шаге — четыре lab04::Momentum::new(self.eta, self.mu);
+        //       для каждого параметра: set_learning_rate(self.eta), затем step по вектору
+        //       его элементов (w.iter().copied().collect()) и запись обратно в w
         todo!()
     }
 }
@@ -83,7 +91,7 @@ impl Default for TrainConfig {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum TrainError {
     /// Недопустимый гиперпараметр.
-    #[error("{name} = {value} is invalid: it must be {expected}")]
+    #[error("недопустимое значение {name} = {value}: нужно {expected}")]
     InvalidConfig {
         /// Имя поля [`TrainConfig`].
         name: &'static str,
@@ -94,7 +102,7 @@ pub enum TrainError {
     },
     /// Обучающая выборка пуста или не той ширины.
     #[error(
-        "the training set has {rows} rows of {cols} features; expected at least one row of {PIXELS}"
+        "в обучающей выборке {rows} строк по {cols} признаков; нужна хотя бы одна строка из {PIXELS}"
     )]
     BadData {
         /// Строк.
@@ -116,19 +124,19 @@ impl TrainConfig {
             })
         };
         if self.hidden == 0 {
-            return invalid("hidden", 0.0, ">= 1");
+            return invalid("hidden", 0.0, "≥ 1");
         }
         if self.epochs == 0 {
-            return invalid("epochs", 0.0, ">= 1");
+            return invalid("epochs", 0.0, "≥ 1");
         }
         if self.batch_size == 0 {
-            return invalid("batch_size", 0.0, ">= 1");
+            return invalid("batch_size", 0.0, "≥ 1");
         }
         if !(self.eta > 0.0 && self.eta.is_finite()) {
-            return invalid("eta", self.eta, "finite and > 0");
+            return invalid("eta", self.eta, "конечное и > 0");
         }
         if !(0.0..1.0).contains(&self.mu) {
-            return invalid("mu", self.mu, "in [0, 1)");
+            return invalid("mu", self.mu, "из [0, 1)");
         }
         Ok(())
     }
@@ -143,16 +151,19 @@ pub struct History {
 
 /// Обучает сеть `PIXELS → hidden → CLASSES` на обучающей выборке `data`:
 /// проверить `config` и данные, создать генератор
-/// `StdRng::seed_from_u64(config.seed)`, сеть ([`Mlp::new`]) и оптимизатор
-/// ([`MomentumSgd::new`]); затем `epochs` раз: для каждого батча из
+/// `StdRng::seed_from_u64(config.seed)`, сеть ([`Mlp::new`]), оптимизатор
+/// ([`MomentumSgd::new`]) и косинусное расписание лабораторной 5
+/// `lab05::CosineAnnealing::new(eta / 10, eta, epochs)`; затем `epochs`
+/// раз: скорость обучения эпохи $t$ из расписания, и для каждого батча из
 /// [`batches`] — прямой проход, потеря и её градиент по логитам,
 /// обратный проход, шаг оптимизатора. Возвращает сеть и среднюю потерю
 /// каждой эпохи.
 pub fn train(data: &Dataset, config: &TrainConfig) -> Result<(Mlp, History), TrainError> {
     // TODO: config.validate()?; данные: хотя бы одна строка и PIXELS столбцов, иначе
     //       Err(TrainError::BadData { rows, cols }); затем rng = StdRng::seed_from_u64(config.seed),
-    //       Mlp::new(PIXELS, config.hidden, CLASSES, &mut rng), MomentumSgd::new(config.eta, config.mu);
-    //       эпохи: батчи из batches(...), data.select(rows), forward → softmax_cross_entropy →
+    //       Mlp::new(PIXELS, config.hidden, CLASSES, &mut rng), MomentumSgd::new(config.eta, config.mu),
+    //       lab05::CosineAnnealing::new(config.eta / 10.0, config.eta, config.epochs);
+    //       эпохи: optimizer.eta из расписания, батчи из batches(...), data.select(rows), forward → softmax_cross_entropy →
     //       backward → step; в history.epoch_loss — средняя потеря батчей эпохи
     todo!()
 }

@@ -5,6 +5,8 @@
 //! центральными разностями (крейт `gradcheck`). Последний тест обучает
 //! сеть на цифрах и требует не меньше 95 % на тестовой выборке.
 
+mod hint;
+
 use gradcheck::reference::{floats, matrix};
 use gradcheck::{GOOD, check_gradient, close};
 use lab06::*;
@@ -16,6 +18,42 @@ use std::collections::HashSet;
 
 fn reference() -> Value {
     serde_json::from_str(include_str!("reference.json")).expect("reference.json — это JSON")
+}
+
+/// Лабораторная 6 строится на ваших лабораторных 1, 2, 4 и 5: если одна из
+/// них не решена, тест падает с её номером, а не где-то в глубине.
+#[track_caller]
+fn earlier_labs_are_solved() {
+    use std::panic::catch_unwind;
+    let checks: [(u32, &str, fn()); 4] = [
+        (1, "relu и relu_derivative", || {
+            let _ = (lab01::relu(1.0), lab01::relu_derivative(1.0));
+        }),
+        (2, "softmax_cross_entropy и её градиент", || {
+            let _ = lab02::softmax_cross_entropy(&array![[0.5, -1.0]], &array![[1.0, 0.0]]);
+            let _ =
+                lab02::softmax_cross_entropy_gradient(&array![[0.5, -1.0]], &array![[1.0, 0.0]]);
+        }),
+        (4, "Momentum", || {
+            use lab04::Optimizer;
+            let mut w = Array1::from(vec![1.0]);
+            let mut opt = lab04::Momentum::new(0.1, 0.9).expect("допустимые η и μ");
+            let _ = opt.step(&mut w, &Array1::from(vec![1.0]));
+        }),
+        (5, "CosineAnnealing", || {
+            use lab05::Scheduler;
+            let cosine = lab05::CosineAnnealing::new(0.01, 0.1, 10).expect("допустимые параметры");
+            let _ = cosine.learning_rate(3);
+        }),
+    ];
+    for (lab, what, check) in checks {
+        assert!(
+            catch_unwind(check).is_ok(),
+            "лабораторная 6 строится на лабораторной {lab}, а её функции ({what}) ещё не \
+             работают (паника выше): сначала решите лабораторную {lab} (cargo test -p lab0{lab}) \
+             или попросите преподавателя выдать её решение (cargo xtask labs release {lab})"
+        );
+    }
 }
 
 fn digits() -> Dataset {
@@ -71,6 +109,7 @@ fn mlp_from(p: &[f64], inputs: usize, hidden: usize, classes: usize) -> Mlp {
 
 #[test]
 fn t01_linear_forward_is_x_times_w_transposed_plus_b() {
+    let _hint = hint::on_failure(6, "t01");
     let layer = Linear {
         weight: array![[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]],
         bias: array![0.5, -1.0],
@@ -89,6 +128,7 @@ fn t01_linear_forward_is_x_times_w_transposed_plus_b() {
 
 #[test]
 fn t02_linear_new_uses_he_initialisation() {
+    let _hint = hint::on_failure(6, "t02");
     let mut rng = StdRng::seed_from_u64(7);
     let layer = Linear::new(200, 150, &mut rng);
     assert_eq!(
@@ -119,6 +159,8 @@ fn t02_linear_new_uses_he_initialisation() {
 
 #[test]
 fn t03_relu_and_its_backward() {
+    let _hint = hint::on_failure(6, "t03");
+    earlier_labs_are_solved();
     let z = array![[-2.0, 0.0, 3.0], [1.5, -0.1, 0.2]];
     assert_matrix_near(
         &relu(&z),
@@ -135,6 +177,8 @@ fn t03_relu_and_its_backward() {
 
 #[test]
 fn t04_softmax_cross_entropy_matches_pytorch_and_is_stable() {
+    let _hint = hint::on_failure(6, "t04");
+    earlier_labs_are_solved();
     let r = &reference()["cross_entropy"];
     let logits = matrix(&r["logits"], "logits");
     let labels: Vec<usize> = r["labels"]
@@ -168,6 +212,8 @@ fn t04_softmax_cross_entropy_matches_pytorch_and_is_stable() {
 
 #[test]
 fn t05_softmax_cross_entropy_gradient_matches_finite_differences() {
+    let _hint = hint::on_failure(6, "t05");
+    earlier_labs_are_solved();
     let logits = Array2::from_shape_fn((4, 6), |(i, j)| ((i * 6 + j) as f64 * 1.3).sin() * 3.0);
     let labels = [2, 5, 0, 2];
     let (_, grad) = softmax_cross_entropy(&logits, &labels);
@@ -195,6 +241,8 @@ fn t05_softmax_cross_entropy_gradient_matches_finite_differences() {
 
 #[test]
 fn t06_mlp_forward_predict_and_accuracy() {
+    let _hint = hint::on_failure(6, "t06");
+    earlier_labs_are_solved();
     let mut rng = StdRng::seed_from_u64(1);
     let model = Mlp::new(PIXELS, 32, CLASSES, &mut rng);
     assert_eq!(model.l1.weight.dim(), (32, 64), "W1 — 32 × 64");
@@ -237,6 +285,8 @@ fn t06_mlp_forward_predict_and_accuracy() {
 
 #[test]
 fn t07_mlp_backward_matches_finite_differences() {
+    let _hint = hint::on_failure(6, "t07");
+    earlier_labs_are_solved();
     let (inputs, hidden, classes) = (4, 5, 3);
     let count = hidden * inputs + hidden + classes * hidden + classes;
     let params: Vec<f64> = (0..count).map(|i| (i as f64 * 0.77).sin()).collect();
@@ -288,6 +338,7 @@ fn t07_mlp_backward_matches_finite_differences() {
 
 #[test]
 fn t08_batches_cover_every_sample_once_in_shuffled_order() {
+    let _hint = hint::on_failure(6, "t08");
     let mut rng = StdRng::seed_from_u64(3);
     let epoch = batches(103, 10, &mut rng);
     let sizes: Vec<usize> = epoch.iter().map(Vec::len).collect();
@@ -309,10 +360,40 @@ fn t08_batches_cover_every_sample_once_in_shuffled_order() {
     );
     let next = batches(103, 10, &mut rng);
     assert_ne!(next, epoch, "каждая эпоха перемешивается заново");
+
+    let data = digits();
+    let (train_1, test_1) = train_test_split(&data, 0.2, 1);
+    let (train_2, _) = train_test_split(&data, 0.2, 2);
+    let (again, _) = train_test_split(&data, 0.2, 1);
+    assert_eq!(
+        test_1.len(),
+        (data.len() as f64 * 0.2).round() as usize,
+        "test_fraction = 0.2: в тестовой выборке пятая часть примеров"
+    );
+    assert_eq!(
+        train_1, again,
+        "один и тот же seed — одно и то же разбиение"
+    );
+    assert_ne!(
+        train_1.labels, train_2.labels,
+        "разные seed — разные разбиения: перемешивание должно зависеть от seed"
+    );
+    // стандартизация теста — статистиками обучающей выборки, не своими
+    let mut train_set = train_1.clone();
+    let first_rows: Vec<usize> = (0..10).collect();
+    let mut test_set = train_set.select(&first_rows);
+    standardize(&mut train_set, &mut test_set);
+    assert_matrix_near(
+        &test_set.x,
+        &train_set.select(&first_rows).x,
+        "тест, совпадающий с началом обучающей выборки, после стандартизации",
+    );
 }
 
 #[test]
 fn t09_momentum_step_updates_every_parameter() {
+    let _hint = hint::on_failure(6, "t09");
+    earlier_labs_are_solved();
     let mut model = mlp_from(&[0.0; 2 * 2 + 2 + 3 * 2 + 3], 2, 2, 3);
     let ones = Gradients {
         dw1: Array2::ones((2, 2)),
@@ -339,10 +420,20 @@ fn t09_momentum_step_updates_every_parameter() {
             );
         }
     }
+    // расписание меняет η между шагами: третий шаг с η = 0.2, v₃ = 0.9·1.9 + 1 = 2.71
+    opt.eta = 0.2;
+    opt.step(&mut model, &ones);
+    assert_near(
+        model.l2.bias[0],
+        -0.29 - 0.2 * 2.71,
+        "b2[0] после третьего шага с η = 0.2 (новая скорость обучения должна действовать)",
+    );
 }
 
 #[test]
 fn t10_training_lowers_the_loss_and_checks_its_config() {
+    let _hint = hint::on_failure(6, "t10");
+    earlier_labs_are_solved();
     let data = digits();
     let small = data.select(&(0..300).collect::<Vec<_>>());
     let config = TrainConfig {
@@ -360,6 +451,44 @@ fn t10_training_lowers_the_loss_and_checks_its_config() {
         last < first * 0.5,
         "за 5 эпох на 300 картинках средняя потеря должна упасть хотя бы вдвое: {first} → {last}"
     );
+    // тот же цикл вручную из ваших же деталей: те же батчи, те же шаги
+    let tiny = data.select(&(0..64).collect::<Vec<_>>());
+    let config = TrainConfig {
+        hidden: 8,
+        epochs: 2,
+        batch_size: 16,
+        ..TrainConfig::default()
+    };
+    let (model, history) = train(&tiny, &config).expect("допустимые настройки");
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    let mut expected = Mlp::new(PIXELS, config.hidden, CLASSES, &mut rng);
+    let mut optimizer = MomentumSgd::new(config.eta, config.mu);
+    let schedule = lab05::CosineAnnealing::new(config.eta / 10.0, config.eta, config.epochs)
+        .expect("допустимое расписание");
+    for epoch in 0..config.epochs {
+        optimizer.eta = lab05::Scheduler::learning_rate(&schedule, epoch);
+        let order = batches(tiny.len(), config.batch_size, &mut rng);
+        let mut total = 0.0;
+        for rows in &order {
+            let batch = tiny.select(rows);
+            let cache = expected.forward(&batch.x);
+            let (loss, dz2) = softmax_cross_entropy(&cache.z2, &batch.labels);
+            let grads = expected.backward(&cache, &dz2);
+            optimizer.step(&mut expected, &grads);
+            total += loss;
+        }
+        assert_near(
+            history.epoch_loss[epoch],
+            total / order.len() as f64,
+            &format!("потеря эпохи {epoch} — среднее потерь её батчей"),
+        );
+    }
+    assert_matrix_near(
+        &model.l2.weight,
+        &expected.l2.weight,
+        "W2 после двух эпох (каждый шаг — градиент текущего батча в текущих весах)",
+    );
+
     let bad = TrainConfig {
         batch_size: 0,
         ..TrainConfig::default()
@@ -376,10 +505,22 @@ fn t10_training_lowers_the_loss_and_checks_its_config() {
         "batch_size = 0: ожидалась ошибка InvalidConfig {{ name: \"batch_size\" }}, получено {:?}",
         result.map(|_| ())
     );
+    let no_decay = TrainConfig {
+        mu: 1.0,
+        ..TrainConfig::default()
+    };
+    let result = train(&small, &no_decay);
+    assert!(
+        matches!(result, Err(TrainError::InvalidConfig { name: "mu", .. })),
+        "mu = 1 (скорость не затухает): ожидалась ошибка InvalidConfig {{ name: \"mu\" }}, получено {:?}",
+        result.map(|_| ())
+    );
 }
 
 #[test]
 fn t11_reaches_95_percent_on_the_digits_test_set() {
+    let _hint = hint::on_failure(6, "t11");
+    earlier_labs_are_solved();
     let (mut train_set, mut test_set) = train_test_split(&digits(), 0.2, 0);
     standardize(&mut train_set, &mut test_set);
     let (model, history) =

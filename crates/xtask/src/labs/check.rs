@@ -8,7 +8,12 @@
 //!    under `--max-seconds` (10 s) in a debug build;
 //! 4. every stub fails **each** test, each run alone: no free points;
 //! 5. stubs and solutions are fmt- and clippy-clean;
-//! 6. a handout of the labs builds on its own, grades to zero as handed
+//! 6. every test has a hint and every hint an existing test ([`super::hints`]);
+//! 7. the tests kill the mutants of `exercises/mutants/` — the students'
+//!    mistakes written as edits of the solutions ([`super::mutants`]): at
+//!    least 8 per lab, at least 95 % killed (a sample per lab by default,
+//!    all with `--all-mutants`);
+//! 8. a handout of the labs builds on its own, grades to zero as handed
 //!    out and to full marks with the solutions copied in, untampered.
 
 use super::catalog::{self, Lab};
@@ -16,7 +21,7 @@ use super::grade::{self, Grading};
 use super::manifest;
 use super::points::Points;
 use super::runner::{Build, Cargo, TestBinary, list_tests, run_all, run_one};
-use super::{CheckArgs, handout, twins};
+use super::{CheckArgs, handout, hints, mutants, twins};
 use crate::Result;
 use std::fs;
 use std::path::Path;
@@ -31,12 +36,13 @@ pub fn run(root: &Path, args: &CheckArgs) -> Result {
     let mut problems: Vec<String> = Vec::new();
     let started = Instant::now();
 
-    eprintln!("==> twins and READMEs");
+    eprintln!("==> twins, READMEs and hints");
     for lab in &labs {
         for p in twins::problems(lab)? {
             problems.push(format!("{}: {p}", lab.name));
         }
         problems.extend(readme_problems(lab));
+        problems.extend(hints::problems(lab)?);
     }
 
     eprintln!("==> building the tests of {}", catalog::names(&labs));
@@ -75,6 +81,27 @@ pub fn run(root: &Path, args: &CheckArgs) -> Result {
         }
     }
 
+    let mut scores = Vec::new();
+    if args.skip_mutants {
+        eprintln!("==> mutation check skipped");
+    } else {
+        let selection = if args.all_mutants {
+            mutants::Selection::All
+        } else {
+            mutants::Selection::PerLab(args.mutants_per_lab)
+        };
+        eprintln!("==> mutation check ({selection:?})");
+        let started = Instant::now();
+        match mutants::run(root, &labs, selection, &mut problems) {
+            Ok(s) => scores = s,
+            Err(e) => problems.push(format!("mutation check: {e}")),
+        }
+        eprintln!(
+            "  mutation check took {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+
     if args.skip_handout {
         eprintln!("==> handout round trip skipped");
     } else {
@@ -84,6 +111,19 @@ pub fn run(root: &Path, args: &CheckArgs) -> Result {
         }
     }
 
+    if !scores.is_empty() {
+        eprintln!("==> mutation scores");
+        for s in &scores {
+            eprintln!(
+                "  {}: {}/{} killed ({:.0} %), {} mutants in the file",
+                s.lab,
+                s.killed,
+                s.run,
+                100.0 * s.ratio(),
+                s.total
+            );
+        }
+    }
     if problems.is_empty() {
         eprintln!(
             "labs check passed: {} in {:.0} s",
@@ -197,15 +237,40 @@ fn check_lab(lab: &Lab, binaries: &[TestBinary], max_seconds: f64) -> Result<Vec
     Ok(problems)
 }
 
+/// `cargo lab hint N t01` works in the handout for each lab handed out.
+fn companion_works(out: &Path, target: &Path, labs: &[Lab], problems: &mut Vec<String>) -> Result {
+    for lab in labs {
+        let n = lab.number.to_string();
+        let run = std::process::Command::new(std::env::var("CARGO").unwrap_or("cargo".into()))
+            .args(["lab", "hint", &n, "t01"])
+            .current_dir(out.join(&lab.name))
+            .env("CARGO_TARGET_DIR", target)
+            .output()?;
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        if !run.status.success() || !stdout.contains(&format!("Лабораторная {n}, t01"))
+        {
+            problems.push(format!(
+                "handout: `cargo lab hint {n} t01` fails: {}",
+                String::from_utf8_lossy(&run.stderr).trim()
+            ));
+        }
+    }
+    eprintln!("  cargo lab hint works in the handout");
+    Ok(())
+}
+
 /// Makes a handout under `target/labs-check/`, grades it bare (all zero)
 /// and with the solutions copied in (full marks).
 fn handout_round_trip(root: &Path, labs: &[Lab], problems: &mut Vec<String>) -> Result {
+    // a lab is handed out with the earlier labs it builds on
+    let labs = &mutants::with_earlier_labs(root, labs)?;
     let work = root.join("target/labs-check");
     let out = work.join("handout");
     if out.exists() {
         fs::remove_dir_all(&out)?;
     }
     handout::write(root, labs, &out)?;
+    companion_works(&out, &work.join("target"), labs, problems)?;
     let expected = manifest::for_course(root, labs)?;
     let points = Points::load(&root.join("exercises/points.toml"), false)?;
     let grading = Grading {

@@ -9,6 +9,8 @@
 //!   points.toml         how the labs are weighed (for information)
 //!   .labs/manifest.json tests and hashes of the protected files, for `grade`
 //!   gradcheck/          the course's finite-difference crate, copied
+//!   lab-cli/            `cargo lab` (progress, hints, watch), with its alias in
+//!                       .cargo/config.toml
 //!   labNN/              stub, README, tests, data — never the solution
 //! ```
 
@@ -28,6 +30,11 @@ const COPIED_SECTIONS: [&str; 4] = [
     "[workspace.lints.clippy]",
     "[profile.dev.package.\"*\"]",
 ];
+
+/// `cargo lab`, the students' companion (progress, hints, watch): its crate
+/// under `exercises/` and in the handout, and the alias that runs it.
+const COMPANION_DIR: &str = "lab-cli";
+const COMPANION_ALIAS: &str = "[alias]\n# `cargo lab`, `cargo lab hint 1 t07`, `cargo lab watch`\nlab = \"run -q -p lab --\"\n";
 
 /// Writes a handout of `labs` into `out` (which must not exist or be
 /// empty) and checks that no solution code is in it. Returns the number
@@ -50,12 +57,37 @@ pub fn write(root: &Path, labs: &[Lab], out: &Path) -> Result<usize> {
     let gradcheck = root.join("crates/gradcheck");
     written += copy_tree(&gradcheck, &out.join(SHARED_DIR))?;
     crate_manifests.push(gradcheck.join("Cargo.toml"));
+    // ---- `cargo lab` (issue 15, labs helper): the companion crate, its alias ----
+    let companion = root.join("exercises").join(COMPANION_DIR);
+    written += copy_tree(&companion, &out.join(COMPANION_DIR))?;
+    crate_manifests.push(companion.join("Cargo.toml"));
+    fs::create_dir_all(out.join(".cargo"))?;
+    fs::write(out.join(".cargo/config.toml"), COMPANION_ALIAS)?;
+    written += 1;
+    // ---- end of `cargo lab` ----
 
     let course_manifest = fs::read_to_string(root.join("Cargo.toml"))?;
     let members: Vec<String> = std::iter::once(SHARED_DIR.to_string())
+        .chain(std::iter::once(COMPANION_DIR.to_string()))
         .chain(labs.iter().map(|l| l.name.clone()))
         .collect();
-    let deps = dependency_names(&crate_manifests)?;
+    // ---- earlier labs as path dependencies (issue 15, labs helper) ----
+    let deps: BTreeSet<String> = dependency_names(&crate_manifests)?
+        .into_iter()
+        .filter(|d| catalog::lab_number(d).is_none())
+        .collect();
+    for lab in labs {
+        for needed in dependency_names(&[lab.stub_dir.join("Cargo.toml")])? {
+            if catalog::lab_number(&needed).is_some() && !labs.iter().any(|l| l.name == needed) {
+                return Err(format!(
+                    "{} builds on {needed}: hand them out together (e.g. --labs 1-6)",
+                    lab.name
+                )
+                .into());
+            }
+        }
+    }
+    // ---- end of earlier labs ----
     let workspace = workspace_manifest(&course_manifest, &members, &deps)?;
     fs::write(out.join("Cargo.toml"), workspace)?;
     written += 1;
@@ -339,7 +371,8 @@ opt-level = 3
     #[test]
     fn a_handout_has_everything_but_solutions() {
         let root = crate::workspace_root();
-        let labs = catalog::select(&root, Some("1-3,6")).unwrap();
+        // lab06 builds on labs 1, 2, 4 and 5 (issue 15): they come along
+        let labs = catalog::select(&root, Some("1-2,4-6")).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("handout");
         write(&root, &labs, &out).unwrap();
@@ -357,9 +390,9 @@ opt-level = 3
         ] {
             assert!(out.join(f).is_file(), "{f} is in the handout");
         }
-        assert!(!out.join("lab04").exists(), "only the chosen labs");
+        assert!(!out.join("lab03").exists(), "only the chosen labs");
         let readme = fs::read_to_string(out.join("README.md")).unwrap();
-        assert!(readme.contains("lab03/README.md") && !readme.contains("{{labs}}"));
+        assert!(readme.contains("lab02/README.md") && !readme.contains("{{labs}}"));
         assert!(
             readme.contains("| Функции активации и их производные | 1,5–2 часа |"),
             "{readme}"

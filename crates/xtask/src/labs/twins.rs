@@ -61,6 +61,26 @@ fn dependencies(manifest: &Path) -> Result<(toml::Value, toml::Value)> {
     Ok((get("dependencies"), get("dev-dependencies")))
 }
 
+/// A solution's dependencies with each earlier lab written as its stub
+/// writes it: the stub builds on the student's `../lab01`, the solution on
+/// the reference `lab01 = { path = "../lab01", package = "lab01-solution" }`
+/// — the same library, one lab down the same tree.
+fn as_the_stub_sees_it(deps: toml::Value) -> toml::Value {
+    let toml::Value::Table(mut table) = deps else {
+        return deps;
+    };
+    for (name, spec) in table.iter_mut() {
+        let solution_package = format!("{name}-solution");
+        if catalog::lab_number(name).is_some()
+            && spec.get("package").and_then(toml::Value::as_str) == Some(solution_package.as_str())
+            && let toml::Value::Table(fields) = spec
+        {
+            fields.remove("package");
+        }
+    }
+    toml::Value::Table(table)
+}
+
 /// Every way `lab`'s stub and solution are not twins (empty if they are).
 pub fn problems(lab: &Lab) -> Result<Vec<String>> {
     let mut found = Vec::new();
@@ -95,6 +115,7 @@ pub fn problems(lab: &Lab) -> Result<Vec<String>> {
     }
     let (deps, dev) = dependencies(&lab.stub_dir.join("Cargo.toml"))?;
     let (sol_deps, sol_dev) = dependencies(&lab.solution_dir.join("Cargo.toml"))?;
+    let sol_deps = as_the_stub_sees_it(sol_deps);
     if deps != sol_deps || dev != sol_dev {
         found.push("stub and solution Cargo.toml list different dependencies".to_string());
     }

@@ -26,7 +26,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum LossError {
     /// Предсказание и ответ разной формы.
-    #[error("prediction is {pred:?} but target is {target:?}: the shapes must be equal")]
+    #[error("предсказание формы {pred:?}, а ответ формы {target:?}: формы должны совпадать")]
     ShapeMismatch {
         /// Форма предсказания $(n, k)$.
         pred: (usize, usize),
@@ -34,7 +34,7 @@ pub enum LossError {
         target: (usize, usize),
     },
     /// В батче нет ни одного элемента: усреднять нечего.
-    #[error("the batch is empty ({rows}×{cols}): there is nothing to average")]
+    #[error("батч пуст ({rows}×{cols}): усреднять нечего")]
     Empty {
         /// Число строк.
         rows: usize,
@@ -42,7 +42,7 @@ pub enum LossError {
         cols: usize,
     },
     /// Гиперпараметр вне допустимых значений.
-    #[error("{name} = {value} is invalid: it must be {expected}")]
+    #[error("недопустимое значение {name} = {value}: нужно {expected}")]
     InvalidParameter {
         /// Имя параметра (`"delta"`, `"alpha"`, `"gamma"`).
         name: &'static str,
@@ -167,7 +167,7 @@ fn check_delta(delta: f64) -> Result<(), LossError> {
         Err(LossError::InvalidParameter {
             name: "delta",
             value: delta,
-            expected: "finite and > 0",
+            expected: "конечное и > 0",
         })
     }
 }
@@ -284,11 +284,11 @@ pub fn focal_binary(
     Ok(total / n)
 }
 
-/// Градиент бинарной фокальной потери по $p$ (правило произведения в
-/// каждом из двух слагаемых):
-/// $$\frac{\partial \mathcal{L}}{\partial p} = \frac1n \Bigl(\alpha y \bigl(\gamma (1 - p)^{\gamma - 1} \ln p - \tfrac{(1 - p)^\gamma}{p}\bigr) + (1 - \alpha)(1 - y)\bigl(\tfrac{p^\gamma}{1 - p} - \gamma p^{\gamma - 1} \ln(1 - p)\bigr)\Bigr).$$
-///
-/// Проверяется при $0 < p < 1$.
+/// Градиент бинарной фокальной потери по $p$,
+/// $\partial \mathcal{L}_{\mathrm{focal}} / \partial p_{ij}$, — выведите его
+/// сами из формулы [`focal_binary`]: в каждом из двух слагаемых от $p$
+/// зависят два множителя. Те же проверки $\alpha$, $\gamma$ и форм, что в
+/// потере. Проверяется при $0 < p < 1$ конечными разностями.
 pub fn focal_binary_gradient(
     p: &Array2<f64>,
     y: &Array2<f64>,
@@ -314,14 +314,14 @@ fn check_focal(alpha: f64, gamma: f64) -> Result<(), LossError> {
         return Err(LossError::InvalidParameter {
             name: "alpha",
             value: alpha,
-            expected: "in [0, 1]",
+            expected: "из [0, 1]",
         });
     }
     if !(gamma >= 0.0 && gamma.is_finite()) {
         return Err(LossError::InvalidParameter {
             name: "gamma",
             value: gamma,
-            expected: "finite and >= 0",
+            expected: "конечное и ≥ 0",
         });
     }
     Ok(())

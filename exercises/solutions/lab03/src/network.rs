@@ -7,12 +7,10 @@
 //! $w_2 \sigma(w_1 x + b_1) + b_1$; последнее слагаемое — $b_2$ (вывод
 //! градиентов ниже в лекции сам использует $b_2$).
 //!
-//! **Исправление лекции (2).** В лекции
-//! $\frac{\partial \mathcal{L}}{\partial \hat y} = (y - \hat y)$; на самом деле
-//! $\frac{\partial}{\partial \hat y} \tfrac12 (y - \hat y)^2 = -(y - \hat y) = \hat y - y$.
-//! Все четыре градиента лекции несут неверный знак, и шаг
-//! $w - \eta \cdot \text{grad}$ с ними *увеличивает* потерю. Тест
-//! `t05_gradient_step_reduces_the_loss` это ловит.
+//! **Задание.** Градиенты выведите сами, цепным правилом. В выводе
+//! градиентов в лекции есть ещё одна ошибка — найдите её: шаг
+//! $w - \eta \cdot \text{grad}$ с неверными градиентами *увеличивает*
+//! потерю, и тест `t05_gradient_step_reduces_the_loss` это ловит.
 
 /// Сигмоида $\sigma(x) = \frac{1}{1 + e^{-x}}$. (Готовый код из лабораторной 1.)
 pub fn sigmoid(x: f64) -> f64 {
@@ -70,14 +68,13 @@ pub fn loss(y_hat: f64, y: f64) -> f64 {
     0.5 * (y - y_hat) * (y - y_hat)
 }
 
-/// Обратный проход — цепное правило, множитель за множителем:
-/// $$\frac{\partial \mathcal{L}}{\partial \hat y} = \hat y - y, \qquad
-/// \frac{\partial \mathcal{L}}{\partial w_2} = \frac{\partial \mathcal{L}}{\partial \hat y}\, h, \qquad
-/// \frac{\partial \mathcal{L}}{\partial b_2} = \frac{\partial \mathcal{L}}{\partial \hat y},$$
-/// $$\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial \hat y}\, w_2\, \sigma'(z), \qquad
-/// \frac{\partial \mathcal{L}}{\partial w_1} = \frac{\partial \mathcal{L}}{\partial z}\, x, \qquad
-/// \frac{\partial \mathcal{L}}{\partial b_1} = \frac{\partial \mathcal{L}}{\partial z},$$
-/// где $\sigma'(z) = \sigma(z)(1 - \sigma(z)) = h(1 - h)$.
+/// Обратный проход: градиенты потери
+/// $\mathcal{L} = \tfrac12 (y - \hat y)^2$ по $w_1, b_1, w_2, b_2$.
+///
+/// Даны величины прямого прохода $z$, $h = \sigma(z)$, $\hat y$ и
+/// $\sigma'(z) = h(1 - h)$. Выведите четыре градиента цепным правилом
+/// (глава 5): сначала $\partial \mathcal{L} / \partial \hat y$, затем
+/// $\partial \mathcal{L} / \partial z$, затем по параметрам.
 pub fn backward(params: &Params, x: f64, y: f64) -> Gradients {
     let Forward { h, y_hat, .. } = forward(params, x);
     let dl_dy_hat = y_hat - y; // −(y − ŷ): the lecture drops the minus

@@ -22,7 +22,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum OptimError {
     /// Гиперпараметр вне допустимых значений.
-    #[error("{name} = {value} is invalid: it must be {expected}")]
+    #[error("недопустимое значение {name} = {value}: нужно {expected}")]
     InvalidHyperparameter {
         /// Имя: `"eta"`, `"mu"`, `"rho"`, `"beta1"`, `"beta2"` или `"eps"`.
         name: &'static str,
@@ -32,7 +32,7 @@ pub enum OptimError {
         expected: &'static str,
     },
     /// Длины весов, градиента или состояния оптимизатора не совпадают.
-    #[error("{what}: expected length {expected}, got {got}")]
+    #[error("{what}: ожидалась длина {expected}, получена {got}")]
     LengthMismatch {
         /// Что сравнивали.
         what: &'static str,
@@ -51,7 +51,7 @@ pub fn check_learning_rate(eta: f64) -> Result<(), OptimError> {
         Err(OptimError::InvalidHyperparameter {
             name: "eta",
             value: eta,
-            expected: "finite and > 0",
+            expected: "конечное и > 0",
         })
     }
 }
@@ -65,7 +65,7 @@ pub fn check_decay(name: &'static str, beta: f64) -> Result<(), OptimError> {
         Err(OptimError::InvalidHyperparameter {
             name,
             value: beta,
-            expected: "in [0, 1)",
+            expected: "из [0, 1)",
         })
     }
 }
@@ -78,7 +78,7 @@ pub fn check_epsilon(eps: f64) -> Result<(), OptimError> {
         Err(OptimError::InvalidHyperparameter {
             name: "eps",
             value: eps,
-            expected: "finite and > 0",
+            expected: "конечное и > 0",
         })
     }
 }
@@ -89,7 +89,7 @@ pub fn check_lengths(w: &Array1<f64>, grad: &Array1<f64>) -> Result<(), OptimErr
         Ok(())
     } else {
         Err(OptimError::LengthMismatch {
-            what: "gradient vs weights",
+            what: "градиент и веса",
             expected: w.len(),
             got: grad.len(),
         })
@@ -108,7 +108,7 @@ pub fn state_for(
         Ok(s)
     } else {
         Err(OptimError::LengthMismatch {
-            what: "gradient vs optimizer state",
+            what: "градиент и состояние оптимизатора",
             expected: s.len(),
             got: len,
         })

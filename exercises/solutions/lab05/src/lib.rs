@@ -18,7 +18,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ScheduleError {
     /// Параметр вне допустимых значений.
-    #[error("{name} = {value} is invalid: it must be {expected}")]
+    #[error("недопустимое значение {name} = {value}: нужно {expected}")]
     InvalidParameter {
         /// Имя параметра, как в конструкторе (`"eta0"`, `"gamma"`, `"step_size"` …).
         name: &'static str,
@@ -30,7 +30,7 @@ pub enum ScheduleError {
 }
 
 /// `Ok(())`, если `ok`, иначе ошибка про параметр `name`. (Готовый код:
-/// `require(eta0 > 0.0 && eta0.is_finite(), "eta0", eta0, "finite and > 0")?;`.)
+/// `require(eta0 > 0.0 && eta0.is_finite(), "eta0", eta0, "конечное и > 0")?;`.)
 pub fn require(
     ok: bool,
     name: &'static str,
@@ -84,10 +84,10 @@ impl StepDecay {
             eta0 > 0.0 && eta0.is_finite(),
             "eta0",
             eta0,
-            "finite and > 0",
+            "конечное и > 0",
         )?;
-        require(gamma > 0.0 && gamma <= 1.0, "gamma", gamma, "in (0, 1]")?;
-        require(step_size >= 1, "step_size", step_size as f64, ">= 1")?;
+        require(gamma > 0.0 && gamma <= 1.0, "gamma", gamma, "из (0, 1]")?;
+        require(step_size >= 1, "step_size", step_size as f64, "≥ 1")?;
         Ok(StepDecay {
             eta0,
             gamma,
@@ -120,15 +120,15 @@ impl CosineAnnealing {
             eta_max > 0.0 && eta_max.is_finite(),
             "eta_max",
             eta_max,
-            "finite and > 0",
+            "конечное и > 0",
         )?;
         require(
             (0.0..=eta_max).contains(&eta_min),
             "eta_min",
             eta_min,
-            "in [0, eta_max]",
+            "из [0, eta_max]",
         )?;
-        require(t_max >= 1, "t_max", t_max as f64, ">= 1")?;
+        require(t_max >= 1, "t_max", t_max as f64, "≥ 1")?;
         Ok(CosineAnnealing {
             eta_min,
             eta_max,
@@ -174,13 +174,13 @@ impl<S: Scheduler> LinearWarmup<S> {
             warmup_steps >= 1,
             "warmup_steps",
             warmup_steps as f64,
-            ">= 1",
+            "≥ 1",
         )?;
         require(
             start_factor > 0.0 && start_factor <= 1.0,
             "start_factor",
             start_factor,
-            "in (0, 1]",
+            "из (0, 1]",
         )?;
         Ok(LinearWarmup {
             inner,
@@ -225,13 +225,13 @@ impl<S: Scheduler> ExponentialWarmup<S> {
             warmup_steps >= 1,
             "warmup_steps",
             warmup_steps as f64,
-            ">= 1",
+            "≥ 1",
         )?;
         require(
             start_factor > 0.0 && start_factor <= 1.0,
             "start_factor",
             start_factor,
-            "in (0, 1]",
+            "из (0, 1]",
         )?;
         Ok(ExponentialWarmup {
             inner,
@@ -294,17 +294,17 @@ impl CyclicLr {
             base_lr > 0.0 && base_lr.is_finite(),
             "base_lr",
             base_lr,
-            "finite and > 0",
+            "конечное и > 0",
         )?;
         require(
             max_lr >= base_lr && max_lr.is_finite(),
             "max_lr",
             max_lr,
-            "finite and >= base_lr",
+            "конечное и не меньше base_lr",
         )?;
-        require(step_size >= 1, "step_size", step_size as f64, ">= 1")?;
+        require(step_size >= 1, "step_size", step_size as f64, "≥ 1")?;
         if let CyclicPolicy::ExpRange { gamma } = policy {
-            require(gamma > 0.0 && gamma <= 1.0, "gamma", gamma, "in (0, 1]")?;
+            require(gamma > 0.0 && gamma <= 1.0, "gamma", gamma, "из (0, 1]")?;
         }
         Ok(CyclicLr {
             base_lr,

@@ -1,6 +1,6 @@
 //! Слой, активация и функция потерь — для целых батчей.
 
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array1, Array2};
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, Normal};
 
@@ -36,22 +36,18 @@ impl Linear {
     }
 }
 
-/// ReLU поэлементно: $h = \max(z, 0)$.
+/// ReLU поэлементно: $h = \max(z, 0)$ — ваша [`lab01::relu`] из
+/// лабораторной 1 для каждого элемента.
 pub fn relu(z: &Array2<f64>) -> Array2<f64> {
-    z.mapv(|v| v.max(0.0))
+    z.mapv(lab01::relu)
 }
 
 /// Обратный проход через ReLU: градиент по входу $z$ из градиента по
 /// выходу $h$,
-/// $$\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial h} \odot \mathbf{1}_{z > 0}.$$
+/// $$\frac{\partial \mathcal{L}}{\partial z} = \frac{\partial \mathcal{L}}{\partial h} \odot \mathrm{ReLU}'(z)$$
+/// (ваша [`lab01::relu_derivative`]: в нуле 0).
 pub fn relu_backward(z: &Array2<f64>, grad_h: &Array2<f64>) -> Array2<f64> {
-    let mut grad_z = grad_h.clone();
-    ndarray::Zip::from(&mut grad_z).and(z).for_each(|g, &z| {
-        if z <= 0.0 {
-            *g = 0.0;
-        }
-    });
-    grad_z
+    grad_h * &z.mapv(lab01::relu_derivative)
 }
 
 /// Средняя по батчу перекрёстная энтропия SoftMax-а от логитов $z$
@@ -61,6 +57,9 @@ pub fn relu_backward(z: &Array2<f64>, grad_h: &Array2<f64>) -> Array2<f64> {
 /// где $Y$ — one-hot матрица меток, а $\operatorname{LSE}(z_i) = m_i + \ln \sum_j e^{z_{ij} - m_i}$,
 /// $m_i = \max_j z_{ij}$ (без переполнения при больших логитах).
 ///
+/// Это ваши [`lab02::softmax_cross_entropy`] и
+/// [`lab02::softmax_cross_entropy_gradient`] из лабораторной 2 для one-hot $Y$.
+///
 /// # Panics
 ///
 /// Если меток не столько же, сколько строк, или метка $\ge k$: это ошибка
@@ -68,17 +67,13 @@ pub fn relu_backward(z: &Array2<f64>, grad_h: &Array2<f64>) -> Array2<f64> {
 pub fn softmax_cross_entropy(logits: &Array2<f64>, labels: &[usize]) -> (f64, Array2<f64>) {
     let (n, k) = logits.dim();
     assert_eq!(labels.len(), n, "one label per row of logits");
-    let mut grad = logits.clone();
-    let mut total = 0.0;
-    for (mut row, &y) in grad.axis_iter_mut(Axis(0)).zip(labels) {
-        assert!(y < k, "label {y} is not a class index below {k}");
-        let m = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-        let z_y = row[y];
-        row.mapv_inplace(|v| (v - m).exp());
-        let sum = row.sum();
-        total += m + sum.ln() - z_y; // LSE(z_i) − z_{i,y}
-        row /= sum; // SoftMax(z_i)
-        row[y] -= 1.0; // − Y
+    let mut y = Array2::zeros((n, k));
+    for (i, &label) in labels.iter().enumerate() {
+        assert!(label < k, "label {label} is not a class index below {k}");
+        y[[i, label]] = 1.0; // Y, one-hot
     }
-    (total / n as f64, grad / n as f64)
+    // the shapes agree by construction: lab02's only errors cannot happen
+    let loss = lab02::softmax_cross_entropy(logits, &y).expect("logits and Y have one shape");
+    let grad = lab02::softmax_cross_entropy_gradient(logits, &y).expect("one shape");
+    (loss, grad)
 }

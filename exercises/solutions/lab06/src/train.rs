@@ -3,7 +3,9 @@
 use crate::data::{CLASSES, Dataset, PIXELS};
 use crate::layers::softmax_cross_entropy;
 use crate::network::{Gradients, Mlp};
-use ndarray::{Array, Dimension, Zip};
+use lab04::{Momentum, Optimizer};
+use lab05::{CosineAnnealing, Scheduler};
+use ndarray::{Array, Array1, Dimension};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -20,15 +22,17 @@ pub fn batches(n: usize, batch_size: usize, rng: &mut StdRng) -> Vec<Vec<usize>>
 
 /// SGD с импульсом для всех параметров сети:
 /// $$v \leftarrow \mu v + g, \qquad w \leftarrow w - \eta v, \qquad v_0 = 0$$
-/// (для каждого из $W_1, b_1, W_2, b_2$ своя «скорость» $v$).
+/// — ваш [`lab04::Momentum`] из лабораторной 4, по одному на каждый из
+/// $W_1, b_1, W_2, b_2$ (матрица — как вектор её элементов).
 #[derive(Debug, Clone)]
 pub struct MomentumSgd {
     /// Скорость обучения $\eta$.
     pub eta: f64,
     /// Коэффициент импульса $\mu$.
     pub mu: f64,
-    /// Скорости $v$; `None` до первого шага.
-    pub velocity: Option<Gradients>,
+    /// Оптимизаторы лабораторной 4 для $W_1, b_1, W_2, b_2$; пусто до
+    /// первого шага.
+    pub optimizers: Vec<Momentum>,
 }
 
 impl MomentumSgd {
@@ -37,39 +41,41 @@ impl MomentumSgd {
         MomentumSgd {
             eta,
             mu,
-            velocity: None,
+            optimizers: Vec::new(),
         }
     }
 
-    /// Один шаг для всех четырёх параметров сети по градиентам `grads`.
-    /// На первом шаге скорости — нули той же формы, что градиенты.
+    /// Один шаг для всех четырёх параметров сети по градиентам `grads` со
+    /// скоростью обучения `self.eta` (расписание может менять её между
+    /// шагами). На первом шаге создаются четыре `Momentum::new(eta, mu)`.
+    ///
+    /// # Panics
+    ///
+    /// Если $\eta$ или $\mu$ недопустимы (их проверяет [`TrainConfig::validate`]).
     pub fn step(&mut self, model: &mut Mlp, grads: &Gradients) {
-        let (eta, mu) = (self.eta, self.mu);
-        let v = self.velocity.get_or_insert_with(|| Gradients {
-            dw1: grads.dw1.mapv(|_| 0.0),
-            db1: grads.db1.mapv(|_| 0.0),
-            dw2: grads.dw2.mapv(|_| 0.0),
-            db2: grads.db2.mapv(|_| 0.0),
-        });
-        momentum_update(&mut model.l1.weight, &mut v.dw1, &grads.dw1, eta, mu);
-        momentum_update(&mut model.l1.bias, &mut v.db1, &grads.db1, eta, mu);
-        momentum_update(&mut model.l2.weight, &mut v.dw2, &grads.dw2, eta, mu);
-        momentum_update(&mut model.l2.bias, &mut v.db2, &grads.db2, eta, mu);
+        if self.optimizers.is_empty() {
+            let new = || Momentum::new(self.eta, self.mu).expect("η and μ are validated");
+            self.optimizers = vec![new(), new(), new(), new()];
+        }
+        let eta = self.eta;
+        let [w1, b1, w2, b2] = &mut self.optimizers[..] else {
+            unreachable!("four optimizers, one per parameter")
+        };
+        update(w1, eta, &mut model.l1.weight, &grads.dw1);
+        update(b1, eta, &mut model.l1.bias, &grads.db1);
+        update(w2, eta, &mut model.l2.weight, &grads.dw2);
+        update(b2, eta, &mut model.l2.bias, &grads.db2);
     }
 }
 
-// v ← μv + g, w ← w − ηv, element by element, for a matrix or a vector
-fn momentum_update<D: Dimension>(
-    w: &mut Array<f64, D>,
-    v: &mut Array<f64, D>,
-    g: &Array<f64, D>,
-    eta: f64,
-    mu: f64,
-) {
-    Zip::from(w).and(v).and(g).for_each(|w, v, &g| {
-        *v = mu * *v + g;
-        *w -= eta * *v;
-    });
+// lab04's optimizers step vectors: a matrix goes in as its elements in
+// order and comes back the same way
+fn update<D: Dimension>(opt: &mut Momentum, eta: f64, w: &mut Array<f64, D>, g: &Array<f64, D>) {
+    opt.set_learning_rate(eta);
+    let mut flat: Array1<f64> = w.iter().copied().collect();
+    let grad: Array1<f64> = g.iter().copied().collect();
+    opt.step(&mut flat, &grad).expect("w and g have one shape");
+    w.iter_mut().zip(flat).for_each(|(w, v)| *w = v);
 }
 
 /// Гиперпараметры обучения.
@@ -108,7 +114,7 @@ impl Default for TrainConfig {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum TrainError {
     /// Недопустимый гиперпараметр.
-    #[error("{name} = {value} is invalid: it must be {expected}")]
+    #[error("недопустимое значение {name} = {value}: нужно {expected}")]
     InvalidConfig {
         /// Имя поля [`TrainConfig`].
         name: &'static str,
@@ -119,7 +125,7 @@ pub enum TrainError {
     },
     /// Обучающая выборка пуста или не той ширины.
     #[error(
-        "the training set has {rows} rows of {cols} features; expected at least one row of {PIXELS}"
+        "в обучающей выборке {rows} строк по {cols} признаков; нужна хотя бы одна строка из {PIXELS}"
     )]
     BadData {
         /// Строк.
@@ -141,19 +147,19 @@ impl TrainConfig {
             })
         };
         if self.hidden == 0 {
-            return invalid("hidden", 0.0, ">= 1");
+            return invalid("hidden", 0.0, "≥ 1");
         }
         if self.epochs == 0 {
-            return invalid("epochs", 0.0, ">= 1");
+            return invalid("epochs", 0.0, "≥ 1");
         }
         if self.batch_size == 0 {
-            return invalid("batch_size", 0.0, ">= 1");
+            return invalid("batch_size", 0.0, "≥ 1");
         }
         if !(self.eta > 0.0 && self.eta.is_finite()) {
-            return invalid("eta", self.eta, "finite and > 0");
+            return invalid("eta", self.eta, "конечное и > 0");
         }
         if !(0.0..1.0).contains(&self.mu) {
-            return invalid("mu", self.mu, "in [0, 1)");
+            return invalid("mu", self.mu, "из [0, 1)");
         }
         Ok(())
     }
@@ -168,8 +174,10 @@ pub struct History {
 
 /// Обучает сеть `PIXELS → hidden → CLASSES` на обучающей выборке `data`:
 /// проверить `config` и данные, создать генератор
-/// `StdRng::seed_from_u64(config.seed)`, сеть ([`Mlp::new`]) и оптимизатор
-/// ([`MomentumSgd::new`]); затем `epochs` раз: для каждого батча из
+/// `StdRng::seed_from_u64(config.seed)`, сеть ([`Mlp::new`]), оптимизатор
+/// ([`MomentumSgd::new`]) и косинусное расписание лабораторной 5
+/// `lab05::CosineAnnealing::new(eta / 10, eta, epochs)`; затем `epochs`
+/// раз: скорость обучения эпохи $t$ из расписания, и для каждого батча из
 /// [`batches`] — прямой проход, потеря и её градиент по логитам,
 /// обратный проход, шаг оптимизатора. Возвращает сеть и среднюю потерю
 /// каждой эпохи.
@@ -182,8 +190,11 @@ pub fn train(data: &Dataset, config: &TrainConfig) -> Result<(Mlp, History), Tra
     let mut rng = StdRng::seed_from_u64(config.seed);
     let mut model = Mlp::new(PIXELS, config.hidden, CLASSES, &mut rng);
     let mut optimizer = MomentumSgd::new(config.eta, config.mu);
+    let schedule = CosineAnnealing::new(config.eta / 10.0, config.eta, config.epochs)
+        .expect("eta and epochs are validated");
     let mut history = History::default();
-    for _epoch in 0..config.epochs {
+    for epoch in 0..config.epochs {
+        optimizer.eta = schedule.learning_rate(epoch);
         let mut total = 0.0;
         let epoch = batches(data.len(), config.batch_size, &mut rng);
         for rows in &epoch {
