@@ -62,7 +62,7 @@ fn server() -> &'static Served {
     })
 }
 
-/// One HTTP/1.1 exchange on a fresh connection: (status, body).
+/// One HTTP/1.0 exchange on a fresh connection (no chunked body to decode): (status, body).
 fn exchange(port: u16, request: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.write_all(request.as_bytes()).expect("send");
@@ -84,7 +84,7 @@ fn exchange(port: u16, request: &str) -> (u16, String) {
 fn get(port: u16, path: &str, host: &str) -> (u16, String) {
     exchange(
         port,
-        &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        &format!("GET {path} HTTP/1.0\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
     )
 }
 
@@ -100,7 +100,7 @@ fn own_headers(s: &Served) -> Vec<(String, String)> {
 
 fn post(port: u16, path: &str, headers: &[(String, String)], body: &str) -> (u16, Value) {
     let mut request = format!(
-        "POST {path} HTTP/1.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        "POST {path} HTTP/1.0\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
         body.len()
     );
     for (k, v) in headers {

@@ -49,9 +49,33 @@ fn has_main(lines: &[&str]) -> bool {
     lines.iter().any(|l| MAIN.is_match(l))
 }
 
+/// mdBook's page wraps a runnable block without `fn main` in hidden lines
+/// (`#![allow(unused)]`, the block's own crate attributes, `fn main() {`,
+/// the code, `}`) and sends that. The reader saw the code without them, and
+/// rustdoc would wrap it its own way (a block ending in `Ok::<(), E>(())`
+/// needs a `main` that returns a `Result`), so the wrapper comes off again.
+fn strip_mdbook_main<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+    let Some((&PRELUDE, rest)) = lines.split_first() else {
+        return lines.to_vec();
+    };
+    let attrs = rest
+        .iter()
+        .take_while(|l| l.trim_start().starts_with("#!["))
+        .count();
+    let (head, body) = rest.split_at(attrs);
+    let Some((&"fn main() {", body)) = body.split_first() else {
+        return lines.to_vec();
+    };
+    let Some((&"}", code)) = body.split_last() else {
+        return lines.to_vec();
+    };
+    head.iter().chain(code).copied().collect()
+}
+
 /// Wraps `snippet` as rustdoc does.
 pub fn wrap(snippet: &str) -> Program {
-    let lines: Vec<&str> = snippet.lines().map(unhide).collect();
+    let unhidden: Vec<&str> = snippet.lines().map(unhide).collect();
+    let lines = strip_mdbook_main(&unhidden);
     let mut source = Vec::new();
     let mut origin = Vec::new();
     let mut push = |text: &str, from: Option<usize>| {
@@ -72,13 +96,23 @@ pub fn wrap(snippet: &str) -> Program {
         push(line, Some(i + 1));
     }
     let wrapped = !has_main(&lines);
-    if wrapped {
+    // rustdoc: a snippet that ends in `Ok(())` (spelled with its error
+    // type, `Ok::<(), E>(())`) may use `?`; its main returns the Result.
+    let returns_result = wrapped && lines.join("\n").trim_end().ends_with("(())");
+    if returns_result {
+        push(
+            "fn main() { fn _inner() -> Result<(), impl core::fmt::Debug> {",
+            None,
+        );
+    } else if wrapped {
         push("fn main() {", None);
     }
     for (i, line) in lines.iter().enumerate().skip(head) {
         push(line, Some(i + 1));
     }
-    if wrapped {
+    if returns_result {
+        push("} _inner().unwrap() }", None);
+    } else if wrapped {
         push("}", None);
     }
     let mut source = source.join("\n");
@@ -156,6 +190,28 @@ mod tests {
             "#![allow(unused)]\n#![allow(clippy::all)]\n\nfn main() {\n    println!(\"hi\");\n}\n"
         );
         assert_eq!(p.snippet_line(5), Some(4));
+    }
+
+    #[test]
+    fn mdbooks_own_wrapper_comes_off_and_result_snippets_may_use_the_question_mark() {
+        // what mdBook's page sends for a block ending in Ok::<(), E>(())
+        let sent = "#![allow(unused)]\nfn main() {\nlet x: i32 = \"1\".parse()?;\nOk::<(), std::num::ParseIntError>(())\n}";
+        let p = wrap(sent);
+        assert_eq!(
+            p.source,
+            "#![allow(unused)]\nfn main() { fn _inner() -> Result<(), impl core::fmt::Debug> {\nlet x: i32 = \"1\".parse()?;\nOk::<(), std::num::ParseIntError>(())\n} _inner().unwrap() }\n"
+        );
+        assert_eq!(
+            p.snippet_line(3),
+            Some(1),
+            "lines of the code the reader saw"
+        );
+        // a main the reader wrote stays
+        let own = wrap("fn main() {\n    println!(\"hi\");\n}\n");
+        assert_eq!(
+            own.source,
+            "#![allow(unused)]\nfn main() {\n    println!(\"hi\");\n}\n"
+        );
     }
 
     #[test]
