@@ -357,3 +357,108 @@ fn pages_have_the_token_and_mdbooks_playground() {
         .count();
     assert_eq!(static_count, snippets);
 }
+
+/// `&lt;` → `<` and the other entities mdBook writes into code.
+fn unescape(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The text of an HTML fragment (what `textContent` gives the page's script).
+fn text_content(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(&out)
+}
+
+/// Per chapter source: (Rust blocks that are snippets, those marked
+/// `editable`, `editable` blocks that are includes — a mistake).
+fn fences(markdown: &str) -> (usize, usize, usize) {
+    let (mut snippets, mut editable, mut wrong) = (0, 0, 0);
+    let mut lines = markdown.lines();
+    while let Some(line) = lines.next() {
+        let Some(info) = line.trim_start().strip_prefix("```rust") else {
+            continue;
+        };
+        let body: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+        let include = body.iter().any(|l| l.contains("{{#include"));
+        let marked = info.contains("editable");
+        snippets += usize::from(!include);
+        editable += usize::from(!include && marked);
+        wrong += usize::from(include && marked);
+    }
+    (snippets, editable, wrong)
+}
+
+#[test]
+fn every_runnable_block_of_the_book_runs_as_its_doctest_does() {
+    let s = server();
+    let host = format!("127.0.0.1:{}", s.port);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/src");
+    let mut chapters: Vec<String> = std::fs::read_dir(&src)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .filter(|n| n.ends_with(".md") && n != "SUMMARY.md")
+        .collect();
+    chapters.sort();
+    let mut total = 0;
+    for chapter in chapters {
+        let source = std::fs::read_to_string(src.join(&chapter)).unwrap();
+        let (snippets, marked, wrong) = fences(&source);
+        assert_eq!(
+            wrong, 0,
+            "{chapter}: an include of crate source marked editable"
+        );
+        let page = chapter.replace(".md", ".html");
+        let (status, html) = get(s.port, &format!("/{page}"), &host);
+        assert_eq!(status, 200, "{page}");
+        let blocks: Vec<&str> = html.split("<pre class=\"playground\">").skip(1).collect();
+        assert_eq!(
+            blocks.len(),
+            snippets,
+            "{page}: every snippet has ▶, no include has"
+        );
+        let (mut editable, started) = (0, Instant::now());
+        for block in &blocks {
+            let (classes, rest) = block.split_once('>').expect("a <code> tag");
+            let body = rest.split("</code>").next().unwrap_or_default();
+            editable += usize::from(classes.contains("editable"));
+            let code = text_content(body);
+            let out = run(&code);
+            let expected = if classes.contains("should_panic") {
+                101
+            } else {
+                0
+            };
+            assert_eq!(
+                out["exit_code"].as_i64(),
+                Some(expected),
+                "{page}: {code}\n{}",
+                out["result"]
+            );
+        }
+        assert_eq!(editable, marked, "{page}: editable blocks");
+        if !blocks.is_empty() {
+            eprintln!(
+                "{page}: {} runnable blocks ({editable} editable), all ran in {:.1} s",
+                blocks.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        total += blocks.len();
+    }
+    assert!(total > 0);
+}
