@@ -45,7 +45,7 @@ window.courseServe = (function () {
                 blocks.forEach(function (block) {
                     if (block.dataset.courseWaiting) {
                         block.textContent = 'компиляция… идёт первая сборка крейтов курса ' +
-                            '(на двух ядрах — несколько минут; потом ▶ отвечает за секунды)';
+                            '(после cargo test — десятки секунд, с нуля — минуты; потом ▶ отвечает за секунды)';
                     }
                 });
             })

@@ -40,18 +40,22 @@ pub struct Args {
     pub stop_on_eof: bool,
 }
 
-/// Where the served book, the scratch crate and its target directory live:
-/// `<target>/serve/`, beside the workspace's own build, never inside `book/`.
-pub fn serve_dir() -> PathBuf {
+/// The workspace's target directory (`CARGO_TARGET_DIR` or `target/`).
+pub fn target_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| crate::workspace_root().join("target"));
-    let target = if target.is_absolute() {
+    if target.is_absolute() {
         target
     } else {
         crate::workspace_root().join(target)
-    };
-    target.join("serve")
+    }
+}
+
+/// Where the served book and the scratch crate live: `<target>/serve/`,
+/// beside the workspace's own build, never inside `book/`.
+pub fn serve_dir() -> PathBuf {
+    target_dir().join("serve")
 }
 
 /// Runs the command.
@@ -69,7 +73,7 @@ pub fn run(args: Args) -> Result {
         book_dir.display()
     );
 
-    let crate_dir = scratch::Scratch::create(&root, &dir)?;
+    let crate_dir = scratch::Scratch::create(&root, &dir, &target_dir())?;
     let runner = Arc::new(runner::Runner::start(crate_dir));
     let server = http::Server::bind(args.port, book_dir, Arc::clone(&runner))?;
     let url = server.url();

@@ -266,7 +266,8 @@ fn compile_and_run(scratch: &Scratch, code: &str, current: &Current) -> Outcome 
         };
         if built.stopped.is_some() {
             outcome.result = format!(
-                "Сборка не уложилась в {} с и остановлена.",
+                "Сборка не уложилась в {} с и остановлена (если в это время шла другая \
+                 сборка cargo в том же каталоге target, пример ждал её): нажмите ▶ ещё раз.",
                 BUILD_LIMITS.time.as_secs()
             );
         } else if !d.snippet.is_empty() {

@@ -1,10 +1,13 @@
-//! The one scratch crate every snippet is compiled in, and its one warm
-//! target directory (`<target>/serve/scratch/`, `<target>/serve/target/`).
+//! The one scratch crate every snippet is compiled in
+//! (`<target>/serve/scratch/`), and its one warm target directory: the
+//! workspace's own, so what `cargo test -p book` has compiled is not
+//! compiled again.
 //!
 //! Its dependencies are the book crate's `[dev-dependencies]` — the crates a
 //! doctest of `cargo test -p book` sees — plus the book crate itself, with
 //! the versions of the workspace's `Cargo.lock` and the workspace's build
-//! profiles, read afresh at every start so they never drift apart.
+//! profiles (the course crates at the workspace members' opt-level), read
+//! afresh at every start so they never drift apart.
 
 use crate::Result;
 use std::fs::File;
@@ -43,8 +46,9 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    /// Writes the scratch crate for the workspace in `root` under `dir`.
-    pub fn create(root: &Path, dir: &Path) -> Result<Scratch> {
+    /// Writes the scratch crate for the workspace in `root` under `dir`; it
+    /// builds into `target`.
+    pub fn create(root: &Path, dir: &Path, target: &Path) -> Result<Scratch> {
         let crate_dir = dir.join("scratch");
         std::fs::create_dir_all(crate_dir.join("src"))?;
         let (manifest, crates) = manifest(root)?;
@@ -56,7 +60,7 @@ impl Scratch {
         }
         Ok(Scratch {
             dir: crate_dir,
-            target: dir.join("target"),
+            target: target.to_path_buf(),
             run_dir: dir.join("run"),
             crates,
         })
@@ -127,17 +131,16 @@ pub fn manifest(root: &Path) -> Result<(String, Vec<String>)> {
     package.insert("publish".into(), false.into());
     let mut out = Table::new();
     out.insert("package".into(), Value::Table(package));
-    out.insert("dependencies".into(), Value::Table(deps));
+    out.insert("dependencies".into(), Value::Table(deps.clone()));
     // Its own workspace: it lives under the course's directory but is no
     // member of the course's workspace.
     out.insert("workspace".into(), Value::Table(Table::new()));
     if let Some(Value::Table(profiles)) = workspace.get("profile") {
         let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
         let used = dependency_closure(&lock, &crates);
-        out.insert(
-            "profile".into(),
-            Value::Table(profiles_for(profiles, &used)),
-        );
+        let mut profiles = profiles_for(profiles, &used);
+        members_as_in_the_workspace(&mut profiles, &deps);
+        out.insert("profile".into(), Value::Table(profiles));
     }
     let text = format!(
         "# Written by `cargo xtask serve` at every start from book/Cargo.toml and the\n# workspace's Cargo.toml: the crates a doctest of the book sees. Do not edit.\n{}",
@@ -183,6 +186,31 @@ fn profiles_for(profiles: &Table, used: &std::collections::BTreeSet<String>) -> 
         }
     }
     out
+}
+
+/// In the workspace the course crates are members, which `package."*"`
+/// does not reach; here they are dependencies, which it would. Each gets the
+/// dev profile's own opt-level back, so it compiles exactly as for the
+/// doctests (and cargo reuses that build).
+fn members_as_in_the_workspace(profiles: &mut Table, deps: &Table) {
+    let dev = profiles
+        .entry("dev")
+        .or_insert_with(|| Value::Table(Table::new()));
+    let Value::Table(dev) = dev else { return };
+    let opt_level = dev.get("opt-level").cloned().unwrap_or(Value::Integer(0));
+    let packages = dev
+        .entry("package")
+        .or_insert_with(|| Value::Table(Table::new()));
+    let Value::Table(packages) = packages else {
+        return;
+    };
+    for (name, spec) in deps {
+        if spec.get("path").is_some() {
+            let mut own = Table::new();
+            own.insert("opt-level".into(), opt_level.clone());
+            packages.insert(name.clone(), Value::Table(own));
+        }
+    }
 }
 
 fn path_value(path: &Path) -> Value {
@@ -259,7 +287,12 @@ mod tests {
         assert_eq!(deps["ndarray"]["version"].as_str(), Some("0.17.2"));
         assert!(deps["ndarray"]["features"].as_array().unwrap().len() >= 2);
         assert!(parsed["workspace"].as_table().unwrap().is_empty());
-        assert!(parsed["profile"]["dev"]["package"]["*"]["opt-level"].as_integer() == Some(3));
+        let packages = &parsed["profile"]["dev"]["package"];
+        assert_eq!(packages["*"]["opt-level"].as_integer(), Some(3));
+        // the course crates compile as the workspace's members do
+        assert_eq!(packages["mlp"]["opt-level"].as_integer(), Some(0));
+        assert_eq!(packages["book"]["opt-level"].as_integer(), Some(0));
+        assert!(packages.get("ndarray").is_none());
     }
 
     #[test]
