@@ -462,3 +462,19 @@ fn every_runnable_block_of_the_book_runs_as_its_doctest_does() {
     }
     assert!(total > 0);
 }
+
+#[test]
+fn an_svg_the_snippet_writes_comes_back_to_be_shown() {
+    let out = run(
+        "std::fs::write(\"plot.svg\", \"<svg xmlns='http://www.w3.org/2000/svg'/>\").unwrap();\n",
+    );
+    assert_eq!(out["exit_code"], 0, "{out}");
+    let svgs = out["svgs"].as_array().unwrap();
+    assert_eq!(svgs.len(), 1, "{out}");
+    assert_eq!(svgs[0]["name"], "plot.svg");
+    assert!(svgs[0]["svg"].as_str().unwrap().starts_with("<svg"));
+    // each run starts in an empty directory: the next one sees no old file
+    let next = run("assert!(!std::path::Path::new(\"plot.svg\").exists());\n");
+    assert_eq!(next["exit_code"], 0, "{next}");
+    assert!(next["svgs"].as_array().unwrap().is_empty());
+}
