@@ -18,6 +18,7 @@ use std::time::Instant;
 mod guard;
 mod http;
 mod limits;
+mod outcome;
 mod runner;
 mod scratch;
 mod selftest;
