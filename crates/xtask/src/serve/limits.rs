@@ -52,6 +52,17 @@ pub struct Finished {
 pub struct Current(AtomicI32);
 
 impl Current {
+    /// Records the group of a process started elsewhere (the first build).
+    pub fn set(&self, child: &std::process::Child) {
+        self.0
+            .store(i32::try_from(child.id()).unwrap_or(0), Ordering::SeqCst);
+    }
+
+    /// Forgets it (it has ended).
+    pub fn clear(&self) {
+        self.0.store(0, Ordering::SeqCst);
+    }
+
     /// Kills the group running now, if any.
     pub fn kill(&self) {
         let pgid = self.0.swap(0, Ordering::SeqCst);

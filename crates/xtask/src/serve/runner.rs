@@ -8,6 +8,7 @@ use super::outcome::{Outcome, result_text, svgs};
 use super::scratch::Scratch;
 use super::snippet::{self, Program};
 use std::io::{BufRead as _, BufReader};
+use std::os::unix::process::CommandExt as _;
 use std::process::{Command, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -98,7 +99,7 @@ impl Runner {
 fn worker(scratch: &Scratch, jobs: &Receiver<Job>, warmup: &Mutex<Warmup>, current: &Current) {
     let started = Instant::now();
     eprintln!("first build of the snippet crate (the course crates and their dependencies)…");
-    let state = match warm_build(scratch) {
+    let state = match warm_build(scratch, current) {
         Ok(()) => {
             let seconds = started.elapsed().as_secs_f64();
             println!("first build done in {seconds:.1} s: ▶ now compiles only the snippet");
@@ -136,23 +137,30 @@ const NO_CARGO: &str = "Не найден `cargo`: установите Rust (ru
                         перезапустите `cargo xtask serve`.";
 
 /// Builds a trivial program, so that all dependencies are compiled once;
-/// cargo's progress goes to the terminal.
-fn warm_build(scratch: &Scratch) -> Result<(), String> {
+/// cargo's progress goes to the terminal. It runs in its own process group,
+/// so a server told to stop (`--stop-on-eof`) stops it too.
+fn warm_build(scratch: &Scratch, current: &Current) -> Result<(), String> {
     let program = snippet::wrap("");
     std::fs::write(scratch.dir.join("src/main.rs"), &program.source).map_err(|e| e.to_string())?;
     let mut command = cargo_build(scratch);
-    command.stdout(Stdio::piped()).stderr(Stdio::inherit());
+    command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .process_group(0);
     let mut child = command.spawn().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => NO_CARGO.to_owned(),
         _ => format!("cannot start cargo: {e}"),
     })?;
+    current.set(&child);
     let mut messages = Vec::new();
     if let Some(out) = child.stdout.take() {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
             messages.push(line);
         }
     }
-    let status = child.wait().map_err(|e| e.to_string())?;
+    let status = child.wait().map_err(|e| e.to_string());
+    current.clear();
+    let status = status?;
     if status.success() {
         return Ok(());
     }
