@@ -80,11 +80,13 @@ pub fn run(args: Args) -> Result {
     let url = server.url();
     println!("serving the book at {url} (loopback only; Ctrl-C stops)");
 
-    // Snippets and the first build run in process groups of their own, which
-    // the terminal's Ctrl-C does not reach: stop them before leaving.
+    // Snippets, the first build and the self-test's browser run in process
+    // groups of their own, which the terminal's Ctrl-C (or a SIGTERM) does
+    // not reach: stop them before leaving.
     let on_interrupt = Arc::clone(&runner);
     ctrlc::set_handler(move || {
         on_interrupt.stop_current();
+        selftest::kill_browser();
         std::process::exit(130);
     })?;
     if args.stop_on_eof {

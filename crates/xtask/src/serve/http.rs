@@ -59,6 +59,11 @@ impl Server {
         format!("http://127.0.0.1:{}/", self.inner.own.port)
     }
 
+    /// Where the first build stands.
+    pub fn warmup(&self) -> Warmup {
+        self.inner.runner.warmup()
+    }
+
     /// From now on, a page's `POST /self-test` report arrives here.
     pub fn expect_reports(&self) -> Receiver<String> {
         let (tx, rx) = mpsc::channel();

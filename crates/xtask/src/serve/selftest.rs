@@ -23,8 +23,21 @@ const EDITED_PRINTS: &str = "σ(0) = 0.5";
 /// What an unchanged listing (assertions only) must report.
 const PLAIN_REPORTS: &str = "завершилась успешно";
 
-/// Longest wait: the first build of the course crates on a busy machine.
+/// Longest wait for the first build of the course crates (a cold one on a
+/// busy machine), and then for the page's report.
 const PATIENCE: Duration = Duration::from_secs(30 * 60);
+const AFTER_BUILD: Duration = Duration::from_secs(180);
+
+/// The browser's process group, for a server stopped by a signal.
+pub static BROWSER: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// Kills the browser's process group, if one runs.
+pub fn kill_browser() {
+    let pgid = BROWSER.swap(0, std::sync::atomic::Ordering::SeqCst);
+    if let Some(pid) = rustix::process::Pid::from_raw(pgid) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+}
 
 /// The browsers tried, in order (`CHROMIUM` names another).
 const BROWSERS: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
@@ -66,6 +79,7 @@ pub fn run(server: &Server) -> Result {
     );
     println!("self-test: {browser} opens {}{CHAPTER}", server.url());
     let started = Instant::now();
+    let log = profile.path().join("chromium.log");
     let mut child = Command::new(&browser)
         .args([
             "--headless",
@@ -83,19 +97,24 @@ pub fn run(server: &Server) -> Result {
         .arg(&url)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log)?)
         .process_group(0)
         .spawn()
         .map_err(|e| format!("cannot start {browser}: {e}"))?;
-    let report = reports.recv_timeout(PATIENCE);
-    if let Some(pid) = rustix::process::Pid::from_raw(i32::try_from(child.id()).unwrap_or(0)) {
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-    }
+    BROWSER.store(
+        i32::try_from(child.id()).unwrap_or(0),
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    let report = wait_for_report(server, &reports, started);
+    kill_browser();
     let _ = child.wait();
-    let report = report.map_err(|_| {
+    let report = report.map_err(|why| {
+        let said = std::fs::read_to_string(&log).unwrap_or_default();
+        let mut tail: Vec<&str> = said.lines().rev().take(20).collect();
+        tail.reverse();
         format!(
-            "self-test: no report from the page within {} s",
-            PATIENCE.as_secs()
+            "self-test: {why}; the browser's last words:\n{}",
+            tail.join("\n")
         )
     })?;
     let report: serde_json::Value = serde_json::from_str(&report)?;
@@ -113,6 +132,37 @@ pub fn run(server: &Server) -> Result {
             .unwrap_or_default(),
     );
     Ok(())
+}
+
+/// The page's report: it may wait for the first build, then has
+/// [`AFTER_BUILD`] to press ▶ twice.
+fn wait_for_report(
+    server: &Server,
+    reports: &std::sync::mpsc::Receiver<String>,
+    started: Instant,
+) -> std::result::Result<String, String> {
+    let mut built: Option<Instant> = None;
+    loop {
+        match reports.recv_timeout(Duration::from_secs(1)) {
+            Ok(report) => return Ok(report),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err("the server stopped taking reports".into());
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if built.is_none() && server.warmup() != super::runner::Warmup::Building {
+            built = Some(Instant::now());
+        }
+        if built.is_some_and(|at| at.elapsed() > AFTER_BUILD) {
+            return Err(format!(
+                "no report from the page {} s after the first build",
+                AFTER_BUILD.as_secs()
+            ));
+        }
+        if started.elapsed() > PATIENCE {
+            return Err(format!("no report within {} s", PATIENCE.as_secs()));
+        }
+    }
 }
 
 /// What the page must have found.
