@@ -15,7 +15,7 @@ use crate::Result;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-mod build;
+pub mod build;
 mod checks;
 mod html;
 mod log;

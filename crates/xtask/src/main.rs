@@ -10,6 +10,7 @@ use std::process::ExitCode;
 mod book;
 mod figures;
 mod labs;
+mod serve;
 
 /// Result of an xtask command; errors are printed as one clear line.
 pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -30,6 +31,8 @@ enum Command {
     /// Teacher's tools: check, handout, grade.
     #[command(subcommand)]
     Labs(labs::Command),
+    /// Serve the book on 127.0.0.1 with runnable, editable code (▶).
+    Serve(serve::Args),
 }
 
 /// The workspace root (the parent of `crates/`), whatever the current directory.
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Book(args) => book::run(args),
         Command::Figures(args) => figures::run(args),
         Command::Labs(cmd) => labs::run(cmd),
+        Command::Serve(args) => serve::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,6 +20,12 @@ pub struct Built {
 
 /// Builds the book whose `book.toml` is in `root`.
 pub fn build(root: &Path) -> Result<Built> {
+    build_with(root, |_| Ok(()))
+}
+
+/// Builds the book after `configure` has adjusted it (the served variant of
+/// `cargo xtask serve` turns the playground on and builds elsewhere).
+pub fn build_with(root: &Path, configure: impl FnOnce(&mut MDBook) -> Result) -> Result<Built> {
     let log = log::global();
     log.clear();
     let mut book = MDBook::load(root)
@@ -27,6 +33,7 @@ pub fn build(root: &Path) -> Result<Built> {
     // Same name as the `[preprocessor.katex]` table, so it takes that entry's
     // place (and its `after = ["links"]` order) and reads its options.
     book.with_preprocessor(KatexProcessor);
+    configure(&mut book)?;
     book.build()
         .map_err(|e| format!("book build failed: {e:#}"))?;
     let dir = book.build_dir_for("html");
