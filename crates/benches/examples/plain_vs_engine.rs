@@ -133,7 +133,8 @@ fn main() {
     }
     let (p, e) = (best_plain.unwrap(), best_engine.unwrap());
     let name = if moons { "2-16-16-1" } else { "784-256-10" };
-    println!("{name}, one epoch ({n} rows, batches of {batch}), best of {epochs}, seconds");
+    let steps = n.div_ceil(batch) as f64;
+    println!("{name}, one epoch ({n} rows, batches of {batch}), best of {epochs}; µs per step");
     println!("| phase | plain (mlp) | engine (trainer) | plain / engine |");
     println!("|---|---|---|---|");
     let rows = [
@@ -142,7 +143,7 @@ fn main() {
         ("loss and δ_L", p.loss, e.loss),
         ("backward pass", p.backward, e.backward),
         ("optimizer step", p.update, e.update),
-        ("epoch", p.total(), e.total()),
+        ("whole step", p.total(), e.total()),
     ];
     for (phase, plain, engine) in rows {
         println!(
