@@ -45,7 +45,7 @@ pub struct Params {
     pub b2: f64,
 }
 
-/// The README's worked example: $x = 0.5$, $y = 1$, and these parameters.
+/// The lecture's worked example (chapter 5 of the book): $x = 0.5$, $y = 1$, and these parameters.
 pub const WORKED_EXAMPLE: (f64, f64, Params) = (
     0.5,
     1.0,
@@ -319,7 +319,7 @@ mod tests {
         let fwd = params.forward(x, y);
         assert!((fwd.z - 0.05).abs() < 1e-15);
         let grads = gradients(&params, &fwd);
-        // README: ∂L/∂w2 ≈ −0.19988, the lecture's sign gives +0.19988
+        // the book's chapter 5: ∂L/∂w2 ≈ −0.19988, the lecture's sign gives +0.19988
         assert!((grads.dl_dw2 - -0.19988).abs() < 5e-6, "{}", grads.dl_dw2);
         let literal = gradients_as_written_in_lecture(&params, &fwd);
         assert!((literal.dl_dw2 - 0.19988).abs() < 5e-6);

@@ -7,7 +7,7 @@
 //! * 2-16-16-1 tanh, sigmoid + BCE, Adam, batches of 32, 1000 points:
 //!   microseconds per step.
 //!
-//! Run: `cargo run --release -p mlp --example epoch_time`
+//! Run: `cargo run --release -p trainer --example epoch_time`
 
 use std::time::Instant;
 

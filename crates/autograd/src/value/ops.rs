@@ -134,7 +134,8 @@ impl Value {
     /// $c = \ln a$: $\quad \dfrac{\partial c}{\partial a} = \dfrac{1}{a}$.
     ///
     /// Like [`f64::ln`], $a = 0$ gives $-\infty$ and $a < 0$ gives NaN:
-    /// a `Value` is a number, and bad numbers propagate as they would in `f64`.
+    /// a `Value` is a number, and bad numbers propagate as they would in
+    /// `f64` arithmetic (except through [`relu`](Self::relu), which maps NaN to 0).
     // ANCHOR: ln
     // c = ln a: ∂c/∂a = 1/a
     pub fn ln(&self) -> Value {
@@ -166,6 +167,10 @@ impl Value {
 
     /// $c = \max(0, a)$: $\quad \dfrac{\partial c}{\partial a} = 1$ for $a > 0$, else $0$
     /// (at the kink $a = 0$ PyTorch's choice, 0).
+    ///
+    /// A NaN input gives 0 with derivative 0, because `f64::max` returns the
+    /// operand that is not NaN: a NaN does not propagate through this
+    /// function (PyTorch's `relu` keeps it).
     // ANCHOR: relu
     // c = max(0, a): ∂c/∂a = 1 for a > 0, else 0 (0 at the kink, as in PyTorch)
     pub fn relu(&self) -> Value {

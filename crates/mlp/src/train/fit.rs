@@ -4,7 +4,7 @@ use ndarray::{ArrayView2, Axis};
 use optim::Optimizer;
 use schedulers::Scheduler;
 
-use super::{BatchEnd, Hooks, epoch_order};
+use super::{Hooks, epoch_order};
 use crate::backprop::{Gradients, Objective, backward, forward};
 use crate::{Mlp, ModelError};
 
@@ -24,7 +24,6 @@ pub struct Settings<'a> {
     pub schedule: Option<&'a dyn Scheduler>,
 }
 
-// ANCHOR: fit
 /// Trains `model` on the rows of `x` with targets `y`: for each epoch, for
 /// each batch — forward pass, loss, backward pass, schedule, update. The
 /// `hooks` see every batch and epoch and may stop the run.
@@ -37,14 +36,11 @@ pub fn fit(
     hooks: &mut dyn Hooks,
 ) -> Result<(), ModelError> {
     check_rows(model, x, y)?;
-    let mut order = vec![0; x.nrows()];
-    let mut step = 0;
+    let (mut order, mut step) = (vec![0; x.nrows()], 0);
+    // ANCHOR: fit
     for epoch in 0..settings.epochs {
         epoch_order(settings.seed, epoch, settings.shuffle, &mut order);
-        for (batch, rows) in order.chunks(settings.batch_size.max(1)).enumerate() {
-            if hooks.before_batch(epoch, batch).is_break() {
-                return Ok(());
-            }
+        for rows in order.chunks(settings.batch_size.max(1)) {
             let (x_b, y_b) = (x.select(Axis(0), rows), y.select(Axis(0), rows));
             let pass = forward(model, x_b.view())?; // forward pass
             let (loss, delta) = objective.loss_and_delta(pass.logits(), y_b.view())?; // loss
@@ -52,19 +48,9 @@ pub fn fit(
             if let Some(schedule) = settings.schedule {
                 optimizer.set_learning_rate(schedule.learning_rate(step)); // schedule: ηₜ
             }
-            update(model, &gradients, optimizer)?; // w ← w − η·(optimizer's step)
+            update(model, &gradients, optimizer)?; // update
             step += 1;
-            let (learning_rate, logits) = (optimizer.learning_rate(), pass.logits());
-            let end = BatchEnd {
-                epoch,
-                batch,
-                step: step as u64,
-                loss,
-                learning_rate,
-                rows,
-                logits,
-            };
-            if hooks.on_batch(&end).is_break() {
+            if hooks.on_batch(epoch, loss, rows, pass.logits()).is_break() {
                 return Ok(());
             }
         }
@@ -72,9 +58,9 @@ pub fn fit(
             return Ok(());
         }
     }
+    // ANCHOR_END: fit
     Ok(())
 }
-// ANCHOR_END: fit
 
 // ANCHOR: update
 /// One optimizer step over every $W_l$ and $b_l$ (tensors $2l$ and $2l + 1$).

@@ -32,5 +32,5 @@ mod hooks;
 mod shuffle;
 
 pub use fit::{Settings, fit, update};
-pub use hooks::{BatchEnd, Hooks, NoHooks};
+pub use hooks::{Hooks, NoHooks};
 pub use shuffle::{epoch_order, epoch_rng};
