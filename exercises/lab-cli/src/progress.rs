@@ -19,32 +19,30 @@ pub struct Row {
     pub hints: Hints,
 }
 
-/// Запускает тесты каждой лабораторной курса.
+/// Запускает тесты всех лабораторных курса (одна сборка на все).
 pub fn collect(course: &Course) -> Result<Vec<Row>, String> {
-    let mut rows = Vec::new();
-    for lab in course.labs() {
-        eprintln!("проверяю {} …", lab_name(lab));
-        rows.push(Row {
+    eprintln!("собираю тесты лабораторных …");
+    Ok(run::run_labs(&course.root, &course.labs())?
+        .into_iter()
+        .map(|(lab, run)| Row {
             lab,
             topic: topic(course, lab),
-            run: run::run_lab(&course.root, lab)?,
+            run,
             hints: hints::load(&course.lab_dir(lab)).unwrap_or_default(),
-        });
-    }
-    Ok(rows)
+        })
+        .collect())
 }
 
 /// Первая лабораторная, в которой не все тесты проходят (или последняя).
 pub fn first_unsolved(course: &Course) -> Result<u32, String> {
-    let labs = course.labs();
-    for &lab in &labs {
-        match run::run_lab(&course.root, lab)? {
-            LabRun::Tested(results) if results.iter().all(|r| r.passed) => {}
-            _ => return Ok(lab),
-        }
-    }
-    labs.last()
-        .copied()
+    let runs = run::run_labs(&course.root, &course.labs())?;
+    let unsolved = runs.iter().find(|(_, run)| match run {
+        LabRun::Tested(results) => results.iter().any(|r| !r.passed),
+        LabRun::BuildFailed(_) => true,
+    });
+    unsolved
+        .or(runs.last())
+        .map(|(lab, _)| *lab)
         .ok_or_else(|| "лабораторных нет".to_string())
 }
 
@@ -62,12 +60,26 @@ fn topic(course: &Course, lab: u32) -> String {
         .to_string()
 }
 
+/// Заголовок первого столбца.
+const HEADER: &str = "Лабораторная";
+
 /// Таблица для терминала.
 pub fn render(rows: &[Row]) -> String {
-    let mut out = String::from("\nЛабораторная                          Тесты   Следующий шаг\n");
+    let names: Vec<String> = rows
+        .iter()
+        .map(|row| format!("{} {}", lab_name(row.lab), row.topic))
+        .collect();
+    // the column as wide as the longest name (`{:<w}` pads by characters)
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .chain([HEADER.chars().count()])
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let mut out = format!("\n{HEADER:<width$}{:>5}   Следующий шаг\n", "Тесты");
     let mut next_command = None;
-    for row in rows {
-        let name = format!("{} {}", lab_name(row.lab), row.topic);
+    for (row, name) in rows.iter().zip(&names) {
         let (score, next) = match &row.run {
             LabRun::BuildFailed(_) => (
                 "—".to_string(),
@@ -87,7 +99,7 @@ pub fn render(rows: &[Row]) -> String {
                 (format!("{passed}/{}", results.len()), next)
             }
         };
-        out.push_str(&format!("{name:<38}{score:>5}   {next}\n"));
+        out.push_str(&format!("{name:<width$}{score:>5}   {next}\n"));
     }
     if let Some(command) = next_command {
         out.push_str(&format!(
