@@ -88,6 +88,7 @@ pub fn render(rows: &[Row]) -> String {
             LabRun::Tested(results) => {
                 let passed = results.iter().filter(|r| r.passed).count();
                 let next = match results.iter().find(|r| !r.passed) {
+                    None if results.is_empty() => "тестов нет".to_string(),
                     None => "готово".to_string(),
                     Some(failed) => {
                         let number = hints::test_number(&failed.name);

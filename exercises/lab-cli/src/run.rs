@@ -47,7 +47,7 @@ pub fn run_lab(root: &Path, lab: u32) -> Result<LabRun, String> {
 }
 
 /// Тесты нескольких лабораторных: одна сборка на все
-/// (`cargo test --no-run --message-format json`, крейты собираются
+/// (`cargo build --tests --message-format json`, крейты собираются
 /// параллельно, ход сборки cargo печатает в stderr), затем каждый тестовый
 /// исполняемый файл запускается в каталоге своей лабораторной, как это
 /// делает `cargo test`. Лабораторная, которая не собралась, получает первую
@@ -57,10 +57,13 @@ pub fn run_labs(root: &Path, labs: &[u32]) -> Result<Vec<(u32, LabRun)>, String>
     let mut build = Command::new(&cargo);
     build
         .current_dir(root)
+        // `cargo test --no-run` stops at the first lab that does not compile;
+        // `build --tests --keep-going` builds the same test binaries (cargo
+        // test reuses them) and those of the other labs too
         .args([
-            "test",
-            "--no-run",
-            "--no-fail-fast",
+            "build",
+            "--tests",
+            "--keep-going",
             "--message-format",
             "json",
         ])
@@ -76,7 +79,8 @@ pub fn run_labs(root: &Path, labs: &[u32]) -> Result<Vec<(u32, LabRun)>, String>
     let mut runs = Vec::new();
     for &lab in labs {
         let package = crate::course::lab_name(lab);
-        let Some(unit) = built.get(&package) else {
+        let found = built.get(&package);
+        let Some(unit) = found.filter(|u| !u.executables.is_empty() || u.error.is_some()) else {
             runs.push((
                 lab,
                 LabRun::BuildFailed("тесты не собрались: ошибки компилятора выше".into()),
