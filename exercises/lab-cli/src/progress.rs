@@ -106,6 +106,11 @@ pub fn render(rows: &[Row]) -> String {
         out.push_str(&format!(
             "\nПодсказка к следующему шагу: {command}; перезапуск при сохранении: cargo lab watch\n"
         ));
+    } else if rows
+        .iter()
+        .all(|r| matches!(&r.run, LabRun::Tested(results) if !results.is_empty()))
+    {
+        out.push_str("\nВсе тесты всех лабораторных проходят.\n");
     }
     out
 }
@@ -157,5 +162,11 @@ mod tests {
         );
         assert!(table.contains("1/1   готово"), "{table}");
         assert!(table.contains("cargo lab hint 1 t02"), "{table}");
+        assert!(!table.contains("Все тесты"), "{table}");
+        let done = render(&rows[2..]);
+        assert!(
+            done.contains("Все тесты всех лабораторных проходят"),
+            "{done}"
+        );
     }
 }
