@@ -19,32 +19,30 @@ pub struct Row {
     pub hints: Hints,
 }
 
-/// Запускает тесты каждой лабораторной курса.
+/// Запускает тесты всех лабораторных курса (одна сборка на все).
 pub fn collect(course: &Course) -> Result<Vec<Row>, String> {
-    let mut rows = Vec::new();
-    for lab in course.labs() {
-        eprintln!("проверяю {} …", lab_name(lab));
-        rows.push(Row {
+    eprintln!("собираю тесты лабораторных …");
+    Ok(run::run_labs(&course.root, &course.labs())?
+        .into_iter()
+        .map(|(lab, run)| Row {
             lab,
             topic: topic(course, lab),
-            run: run::run_lab(&course.root, lab)?,
+            run,
             hints: hints::load(&course.lab_dir(lab)).unwrap_or_default(),
-        });
-    }
-    Ok(rows)
+        })
+        .collect())
 }
 
 /// Первая лабораторная, в которой не все тесты проходят (или последняя).
 pub fn first_unsolved(course: &Course) -> Result<u32, String> {
-    let labs = course.labs();
-    for &lab in &labs {
-        match run::run_lab(&course.root, lab)? {
-            LabRun::Tested(results) if results.iter().all(|r| r.passed) => {}
-            _ => return Ok(lab),
-        }
-    }
-    labs.last()
-        .copied()
+    let runs = run::run_labs(&course.root, &course.labs())?;
+    let unsolved = runs.iter().find(|(_, run)| match run {
+        LabRun::Tested(results) => results.iter().any(|r| !r.passed),
+        LabRun::BuildFailed(_) => true,
+    });
+    unsolved
+        .or(runs.last())
+        .map(|(lab, _)| *lab)
         .ok_or_else(|| "лабораторных нет".to_string())
 }
 
@@ -62,12 +60,26 @@ fn topic(course: &Course, lab: u32) -> String {
         .to_string()
 }
 
+/// Заголовок первого столбца.
+const HEADER: &str = "Лабораторная";
+
 /// Таблица для терминала.
 pub fn render(rows: &[Row]) -> String {
-    let mut out = String::from("\nЛабораторная                          Тесты   Следующий шаг\n");
+    let names: Vec<String> = rows
+        .iter()
+        .map(|row| format!("{} {}", lab_name(row.lab), row.topic))
+        .collect();
+    // the column as wide as the longest name (`{:<w}` pads by characters)
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .chain([HEADER.chars().count()])
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let mut out = format!("\n{HEADER:<width$}{:>5}   Следующий шаг\n", "Тесты");
     let mut next_command = None;
-    for row in rows {
-        let name = format!("{} {}", lab_name(row.lab), row.topic);
+    for (row, name) in rows.iter().zip(&names) {
         let (score, next) = match &row.run {
             LabRun::BuildFailed(_) => (
                 "—".to_string(),
@@ -76,6 +88,7 @@ pub fn render(rows: &[Row]) -> String {
             LabRun::Tested(results) => {
                 let passed = results.iter().filter(|r| r.passed).count();
                 let next = match results.iter().find(|r| !r.passed) {
+                    None if results.is_empty() => "тестов нет".to_string(),
                     None => "готово".to_string(),
                     Some(failed) => {
                         let number = hints::test_number(&failed.name);
@@ -87,12 +100,17 @@ pub fn render(rows: &[Row]) -> String {
                 (format!("{passed}/{}", results.len()), next)
             }
         };
-        out.push_str(&format!("{name:<38}{score:>5}   {next}\n"));
+        out.push_str(&format!("{name:<width$}{score:>5}   {next}\n"));
     }
     if let Some(command) = next_command {
         out.push_str(&format!(
             "\nПодсказка к следующему шагу: {command}; перезапуск при сохранении: cargo lab watch\n"
         ));
+    } else if rows
+        .iter()
+        .all(|r| matches!(&r.run, LabRun::Tested(results) if !results.is_empty()))
+    {
+        out.push_str("\nВсе тесты всех лабораторных проходят.\n");
     }
     out
 }
@@ -144,5 +162,11 @@ mod tests {
         );
         assert!(table.contains("1/1   готово"), "{table}");
         assert!(table.contains("cargo lab hint 1 t02"), "{table}");
+        assert!(!table.contains("Все тесты"), "{table}");
+        let done = render(&rows[2..]);
+        assert!(
+            done.contains("Все тесты всех лабораторных проходят"),
+            "{done}"
+        );
     }
 }

@@ -1,9 +1,12 @@
-//! Запуск тестов лабораторной (`cargo test -p labNN`) и разбор вывода
-//! libtest: у стабильного libtest нет машиночитаемого формата, но его
-//! строки `test name ... ok` и разделы `---- name stdout ----` регулярны.
+//! Запуск тестов лабораторных и разбор вывода: сборку cargo описывает в
+//! JSON (`--message-format json`), а у стабильного libtest машиночитаемого
+//! формата нет, но его строки `test name ... ok` и разделы
+//! `---- name stdout ----` регулярны.
 
-use std::path::Path;
-use std::process::Command;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 /// Итог одного теста.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,18 +38,124 @@ impl LabRun {
     }
 }
 
-/// Запускает `cargo test -p labNN` в корне `root`.
+/// Запускает тесты одной лабораторной.
 pub fn run_lab(root: &Path, lab: u32) -> Result<LabRun, String> {
-    let package = crate::course::lab_name(lab);
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut runs = run_labs(root, &[lab])?;
+    runs.pop()
+        .map(|(_, run)| run)
+        .ok_or_else(|| "cargo не вернул итог".to_string())
+}
+
+/// Тесты нескольких лабораторных: одна сборка на все
+/// (`cargo build --tests --message-format json`, крейты собираются
+/// параллельно, ход сборки cargo печатает в stderr), затем каждый тестовый
+/// исполняемый файл запускается в каталоге своей лабораторной, как это
+/// делает `cargo test`. Лабораторная, которая не собралась, получает первую
+/// ошибку компилятора; остальные всё равно проверяются.
+pub fn run_labs(root: &Path, labs: &[u32]) -> Result<Vec<(u32, LabRun)>, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut build = Command::new(&cargo);
+    build
         .current_dir(root)
-        .args(["test", "-p", &package, "--no-fail-fast", "--color", "never"])
-        .env("RUST_BACKTRACE", "0")
+        // `cargo test --no-run` stops at the first lab that does not compile;
+        // `build --tests --keep-going` builds the same test binaries (cargo
+        // test reuses them) and those of the other labs too
+        .args([
+            "build",
+            "--tests",
+            "--keep-going",
+            "--message-format",
+            "json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    for &lab in labs {
+        build.args(["-p", &crate::course::lab_name(lab)]);
+    }
+    let output = build
         .output()
         .map_err(|e| format!("не удалось запустить cargo: {e}"))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    Ok(parse(&stdout, &stderr))
+    let built = parse_build(&String::from_utf8_lossy(&output.stdout));
+    let mut runs = Vec::new();
+    for &lab in labs {
+        let package = crate::course::lab_name(lab);
+        let found = built.get(&package);
+        let Some(unit) = found.filter(|u| !u.executables.is_empty() || u.error.is_some()) else {
+            runs.push((
+                lab,
+                LabRun::BuildFailed("тесты не собрались: ошибки компилятора выше".into()),
+            ));
+            continue;
+        };
+        if let Some(error) = &unit.error {
+            runs.push((lab, LabRun::BuildFailed(error.clone())));
+            continue;
+        }
+        let mut stdout = String::new();
+        for exe in &unit.executables {
+            let out = Command::new(exe)
+                .current_dir(&unit.dir)
+                .args(["--color", "never"])
+                .env("RUST_BACKTRACE", "0")
+                .env("CARGO_MANIFEST_DIR", &unit.dir)
+                .output()
+                .map_err(|e| format!("не удалось запустить {}: {e}", exe.display()))?;
+            stdout.push_str(&String::from_utf8_lossy(&out.stdout));
+        }
+        runs.push((lab, parse(&stdout, "")));
+    }
+    Ok(runs)
+}
+
+/// Что сборка дала одной лабораторной.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Built {
+    /// Каталог пакета (там запускаются его тесты).
+    pub dir: PathBuf,
+    /// Тестовые исполняемые файлы.
+    pub executables: Vec<PathBuf>,
+    /// Первая ошибка компилятора, если пакет не собрался.
+    pub error: Option<String>,
+}
+
+/// Разбирает JSON-сообщения cargo (по одному в строке): тестовые
+/// исполняемые файлы и ошибки компилятора по имени пакета.
+pub fn parse_build(json_lines: &str) -> BTreeMap<String, Built> {
+    let mut built: BTreeMap<String, Built> = BTreeMap::new();
+    for line in json_lines.lines() {
+        let Ok(msg) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let Some(manifest) = msg["manifest_path"].as_str().map(Path::new) else {
+            continue;
+        };
+        let Some(dir) = manifest.parent() else {
+            continue;
+        };
+        let Some(package) = dir.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let entry = built.entry(package.to_string()).or_default();
+        entry.dir = dir.to_path_buf();
+        match msg["reason"].as_str() {
+            Some("compiler-artifact") => {
+                if let Some(exe) = msg["executable"].as_str()
+                    && msg["profile"]["test"].as_bool() == Some(true)
+                {
+                    entry.executables.push(PathBuf::from(exe));
+                }
+            }
+            Some("compiler-message") if msg["message"]["level"] == "error" => {
+                if entry.error.is_none()
+                    && let Some(text) = msg["message"]["rendered"].as_str()
+                {
+                    entry.error = Some(text.trim().to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    built
 }
 
 /// Разбирает вывод `cargo test`: stdout — строки libtest, stderr — cargo и
@@ -154,6 +263,28 @@ mod tests {
         );
         let first = parse(OUTPUT, "").first_failure().map(|r| r.name.clone());
         assert_eq!(first.as_deref(), Some("t01_a"));
+    }
+
+    #[test]
+    fn the_build_gives_each_lab_its_test_binaries_or_its_first_error() {
+        let json = [
+            r#"{"reason":"compiler-artifact","manifest_path":"/c/lab01/Cargo.toml","profile":{"test":true},"executable":"/t/lab01-a"}"#,
+            r#"{"reason":"compiler-artifact","manifest_path":"/c/lab01/Cargo.toml","profile":{"test":false},"executable":null}"#,
+            r#"{"reason":"compiler-message","manifest_path":"/c/lab02/Cargo.toml","message":{"level":"warning","rendered":"warning: unused"}}"#,
+            r#"{"reason":"compiler-message","manifest_path":"/c/lab02/Cargo.toml","message":{"level":"error","rendered":"error[E0308]: mismatched types\n"}}"#,
+            r#"{"reason":"compiler-message","manifest_path":"/c/lab02/Cargo.toml","message":{"level":"error","rendered":"error: aborting"}}"#,
+            "not json",
+        ]
+        .join("\n");
+        let built = parse_build(&json);
+        assert_eq!(built["lab01"].executables, [PathBuf::from("/t/lab01-a")]);
+        assert_eq!(built["lab01"].dir, PathBuf::from("/c/lab01"));
+        assert_eq!(built["lab01"].error, None);
+        assert_eq!(
+            built["lab02"].error.as_deref(),
+            Some("error[E0308]: mismatched types")
+        );
+        assert!(built["lab02"].executables.is_empty());
     }
 
     #[test]

@@ -94,12 +94,33 @@ pub fn report(lab: u32, run: &LabRun, hints: &Hints) -> String {
                 );
             };
             let number = hints::test_number(&failed.name);
-            let summary = hints.get(number).map_or("", |h| h.summary.as_str());
+            // the test's own last line names the hint command; the watcher
+            // shows the hint itself below, so the line would only repeat it
+            let message = failed.message.as_deref().map_or_else(
+                || "(сообщения нет)".to_string(),
+                |m| {
+                    m.lines()
+                        .filter(|l| !l.starts_with("подсказка: cargo lab hint"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                },
+            );
+            let hint = match hints.get(number) {
+                Some(h) => {
+                    let first = h.hints.first().map_or("", String::as_str);
+                    let more = if h.hints.len() > 1 {
+                        format!("Не помогло? cargo lab hint {lab} {number} --level 2")
+                    } else {
+                        format!("Ещё раз: cargo lab hint {lab} {number}")
+                    };
+                    format!("{number}: {}\nПодсказка: {first}\n{more}", h.summary)
+                }
+                None => format!("Подсказка: cargo lab hint {lab} {number}"),
+            };
             format!(
-                "Пройдено {passed} из {}. Первый упавший тест: {}\n\n{}\n\n{number}: {summary}\nПодсказка: cargo lab hint {lab} {number}\n",
+                "Пройдено {passed} из {}. Первый упавший тест: {}\n\n{message}\n\n{hint}\n",
                 results.len(),
                 failed.name,
-                failed.message.as_deref().unwrap_or("(сообщения нет)")
             )
         }
     }
@@ -125,7 +146,9 @@ mod tests {
             TestResult {
                 name: "t03_c".into(),
                 passed: false,
-                message: Some("ожидалось 0.25, получено 0.5".into()),
+                message: Some(
+                    "ожидалось 0.25, получено 0.5\nподсказка: cargo lab hint 1 t03".into(),
+                ),
             },
         ]);
         let text = report(1, &run, &hints);
@@ -135,7 +158,9 @@ mod tests {
         );
         assert!(text.contains("ожидалось 0.25"), "{text}");
         assert!(text.contains("t03: σ′ без множителя"), "{text}");
-        assert!(text.contains("cargo lab hint 1 t03"), "{text}");
+        assert!(text.contains("Подсказка: а\n"), "{text}");
+        assert!(text.contains("cargo lab hint 1 t03 --level 2"), "{text}");
+        assert_eq!(text.matches("cargo lab hint").count(), 1, "{text}");
         let done = report(1, &LabRun::Tested(vec![]), &hints);
         assert!(done.contains("проходят"), "{done}");
     }

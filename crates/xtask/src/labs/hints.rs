@@ -89,8 +89,38 @@ pub fn chapter_problems(readme: &str, chapters: &BTreeMap<u32, String>) -> Vec<S
         .collect()
 }
 
-static CODE_IN_HINT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"```|`[^`]*(?:;|=>|\blet\b|\{)[^`]*`").expect("valid"));
+static CODE_SPAN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"```|`([^`\n]*)`").expect("valid"));
+/// What a hint may put in backticks: a name (`exp_m1`, `libm::erf`,
+/// `history.epoch_loss`) or a command (`cargo lab hint 1 t07`, `--level 2`).
+static NAME_OR_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[A-Za-z_][A-Za-z0-9_]*(?:(?:::|\.)[A-Za-z_][A-Za-z0-9_]*)*|cargo .*|--.*)$")
+        .expect("valid")
+});
+
+/// The first piece of code a hint gives: a fenced block, or inline code that
+/// is more than a name or a command (`(-x).exp()`, `a.grad += …`,
+/// `f64::signum(0.0)`). Hints nudge and give the formula, never code.
+pub fn code_in_hint(text: &str) -> Option<&str> {
+    CODE_SPAN.captures_iter(text).find_map(|c| match c.get(1) {
+        None => c.get(0).map(|m| m.as_str()),
+        Some(inner) if NAME_OR_COMMAND.is_match(inner.as_str().trim()) => None,
+        Some(inner) => Some(inner.as_str()),
+    })
+}
+
+static HINT_BOX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)<details>\s*<summary>(.*?)</summary>(.*?)</details>").expect("valid")
+});
+
+/// A README's hint boxes (`<details><summary>t07: …</summary> … </details>`):
+/// title and body.
+pub fn readme_hint_boxes(readme: &str) -> Vec<(&str, &str)> {
+    HINT_BOX
+        .captures_iter(readme)
+        .filter_map(|c| Some((c.get(1)?.as_str().trim(), c.get(2)?.as_str())))
+        .collect()
+}
 
 /// Test numbers a README's hints (`<summary>t05/t07: …`) name.
 pub fn readme_hint_numbers(readme: &str) -> BTreeSet<String> {
@@ -151,10 +181,9 @@ pub fn problems(lab: &Lab) -> Result<Vec<String>> {
             ));
         }
         for hint in entry.hints.iter().chain([&entry.summary]) {
-            if let Some(code) = CODE_IN_HINT.find(hint) {
+            if let Some(code) = code_in_hint(hint) {
                 found.push(format!(
-                    "{name}: [{number}] gives code (`{}`): hints nudge, they never solve",
-                    code.as_str()
+                    "{name}: [{number}] gives code (`{code}`): hints nudge, they never solve"
                 ));
             }
         }
@@ -169,6 +198,13 @@ pub fn problems(lab: &Lab) -> Result<Vec<String>> {
     if let Ok(summary) = fs::read_to_string(root.join("book/src/SUMMARY.md")) {
         for p in chapter_problems(&readme, &book_chapters(&summary)) {
             found.push(format!("{name}: {p}"));
+        }
+    }
+    for (title, body) in readme_hint_boxes(&readme) {
+        if let Some(code) = code_in_hint(title).or_else(|| code_in_hint(body)) {
+            found.push(format!(
+                "{name}: README.md hint «{title}» gives code (`{code}`): hints nudge, they never solve"
+            ));
         }
     }
     for number in readme_hint_numbers(&readme) {
@@ -249,9 +285,72 @@ mod tests {
 
     #[test]
     fn code_in_a_hint_is_found() {
-        assert!(CODE_IN_HINT.is_match("возьмите `let m = z.max();`"));
-        assert!(CODE_IN_HINT.is_match("```rust\nx\n```"));
-        assert!(!CODE_IN_HINT.is_match("функция `exp_m1` считает eˣ − 1 точно"));
+        assert_eq!(
+            code_in_hint("возьмите `let m = z.max();`"),
+            Some("let m = z.max();")
+        );
+        assert_eq!(code_in_hint("```rust\nx\n```"), Some("```"));
+        assert_eq!(
+            code_in_hint("в Rust `1.0 / (1.0 + (-x).exp())`"),
+            Some("1.0 / (1.0 + (-x).exp())")
+        );
+        assert_eq!(
+            code_in_hint("`f64::signum(0.0)` равно 1"),
+            Some("f64::signum(0.0)")
+        );
+        assert_eq!(code_in_hint("`a.grad += …`"), Some("a.grad += …"));
+        // names and commands are not code
+        assert_eq!(code_in_hint("функция `exp_m1` считает eˣ − 1 точно"), None);
+        assert_eq!(
+            code_in_hint("`libm::erf`, `history.epoch_loss`, `f64`"),
+            None
+        );
+        assert_eq!(
+            code_in_hint("`cargo lab hint 1 t07 --level 2` или `--all`"),
+            None
+        );
+    }
+
+    #[test]
+    fn code_in_a_readme_hint_box_is_a_problem() {
+        let readme = "<details>\n<summary>t01: сигмоида убывает</summary>\n\n\
+                      Правильно $\\frac{1}{1 + e^{-x}}$: в Rust `1.0 / (1.0 + (-x).exp())`.\n\
+                      </details>\n<details>\n<summary>t02: другое</summary>\n\
+                      Метод `exp_m1` точен.\n</details>\n";
+        let boxes = readme_hint_boxes(readme);
+        assert_eq!(boxes.len(), 2);
+        assert_eq!(boxes[0].0, "t01: сигмоида убывает");
+        assert_eq!(code_in_hint(boxes[0].1), Some("1.0 / (1.0 + (-x).exp())"));
+        assert_eq!(code_in_hint(boxes[1].1), None);
+        // and `problems` reports it for a lab whose README has such a box
+        let root = crate::workspace_root();
+        let mut lab = catalog::select(&root, Some("1")).unwrap().remove(0);
+        let tmp = tempfile::tempdir().unwrap();
+        let stub = tmp.path().join("exercises/lab01");
+        copy_dir(&lab.stub_dir, &stub);
+        fs::write(stub.join("README.md"), readme).unwrap();
+        lab.stub_dir = stub;
+        let found = problems(&lab).unwrap();
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("«t01: сигмоида убывает» gives code")),
+            "{found:#?}"
+        );
+        assert!(!found.iter().any(|p| p.contains("«t02")), "{found:#?}");
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                fs::copy(entry.path(), target).unwrap();
+            }
+        }
     }
 
     #[test]
