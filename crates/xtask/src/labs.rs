@@ -21,12 +21,15 @@ mod catalog;
 mod check;
 mod grade;
 mod handout;
+mod instrument;
 mod leak;
 mod libtest;
 mod manifest;
 mod points;
 mod report;
 mod runner;
+mod scan;
+mod stage;
 mod twins;
 
 /// The lab subcommands.
@@ -37,7 +40,7 @@ pub enum Command {
     /// Write a standalone student workspace with the chosen labs.
     Handout(HandoutArgs),
     /// Run a student's workspace and report tests passed, points and tampering.
-    Grade(GradeArgs),
+    Grade(Box<GradeArgs>),
 }
 
 /// Options of `cargo xtask labs check`.
@@ -63,6 +66,12 @@ pub struct HandoutArgs {
     /// Labs to include, e.g. `1-3` or `2,5` (default: all).
     #[arg(long)]
     pub labs: Option<String>,
+    /// The course to hand out (default: this repository).
+    #[arg(long)]
+    pub course: Option<PathBuf>,
+    /// Work directory for the stub check (default: `target/labs-grade`).
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
 }
 
 /// Options of `cargo xtask labs grade`.
@@ -71,27 +80,37 @@ pub struct GradeArgs {
     /// The student's workspace (a handout with their work in it).
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
+    /// A class: a folder with one sub-folder per student; reports go to
+    /// `--output DIR` (one `.md` and `.json` each, `class.csv`, `class.json`).
+    #[arg(long, conflicts_with = "dir")]
+    pub class: Option<PathBuf>,
     /// Report format: `md` for people, `json` for a course system.
     #[arg(long, value_enum, default_value_t = report::Format::Md)]
     pub format: report::Format,
     /// Labs to grade, e.g. `1-3` (default: those in the workspace).
     #[arg(long)]
     pub labs: Option<String>,
-    /// Points per lab (default: `exercises/points.toml`; equal weights if absent).
+    /// Points per lab and test, hidden tests (default: `exercises/points.toml`).
     #[arg(long)]
     pub points: Option<PathBuf>,
-    /// Expected hashes and test names (default: computed from this course's
-    /// `exercises/`; pass the `.labs/manifest.json` kept from hand-out time
-    /// if the tests have changed since).
-    #[arg(long)]
-    pub manifest: Option<PathBuf>,
     /// Time limit for one test, in seconds.
     #[arg(long, default_value_t = 120.0)]
     pub timeout: f64,
-    /// Cargo target directory for the student's build (default: theirs).
+    /// Memory (address space) limit of one test process, in MiB; 0: none.
+    #[arg(long, default_value_t = grade::DEFAULT_MEMORY_MB)]
+    pub memory_mb: u64,
+    /// Grade flagged labs anyway, after looking at them: `all`, or a list
+    /// like `lab03,ivanov/lab05`.
     #[arg(long)]
-    pub target_dir: Option<PathBuf>,
-    /// Write the report to this file instead of standard output.
+    pub accept_flagged: Option<String>,
+    /// The teacher's course to grade against (default: this repository).
+    #[arg(long)]
+    pub course: Option<PathBuf>,
+    /// The grader's work directory: staging workspace and its cargo target
+    /// (default: `target/labs-grade` of the course; `CARGO_TARGET_DIR` is ignored).
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
+    /// Write the report to this file (with `--class`: the reports' folder).
     #[arg(long)]
     pub output: Option<PathBuf>,
 }
@@ -101,17 +120,7 @@ pub fn run(cmd: Command) -> Result {
     let root = crate::workspace_root();
     match cmd {
         Command::Check(args) => check::run(&root, &args),
-        Command::Handout(args) => {
-            let labs = catalog::select(&root, args.labs.as_deref())?;
-            let written = handout::write(&root, &labs, &args.out)?;
-            eprintln!(
-                "handout with {} written to {} ({} files); no solution code found in it",
-                catalog::names(&labs),
-                args.out.display(),
-                written
-            );
-            Ok(())
-        }
+        Command::Handout(args) => handout::run(&root, &args),
         Command::Grade(args) => grade::run(&root, &args),
     }
 }

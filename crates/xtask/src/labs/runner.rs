@@ -81,7 +81,9 @@ impl Cargo {
             .current_dir(&self.workspace)
             .env("CARGO_TERM_COLOR", "never");
         if let Some(dir) = &self.target_dir {
-            cmd.env("CARGO_TARGET_DIR", dir);
+            // the grader's own target directory, whatever the caller set
+            cmd.env("CARGO_TARGET_DIR", dir)
+                .env_remove("CARGO_BUILD_TARGET_DIR");
         }
         cmd
     }
@@ -167,6 +169,9 @@ pub struct Finished {
     pub elapsed: Duration,
 }
 
+/// Most bytes kept of each of a test's two output streams.
+pub const MAX_OUTPUT: usize = 1 << 20;
+
 /// Runs `cmd` with its output captured, killing it after `timeout`.
 pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<Finished> {
     let start = Instant::now();
@@ -188,9 +193,13 @@ pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<Finished>
     ]
     .map(|pipe| {
         thread::spawn(move || {
+            // keep the first MAX_OUTPUT bytes, drain the rest: a test that
+            // prints forever must not fill the grader's memory
             let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
+            if let Some(pipe) = pipe {
+                let mut pipe = pipe.take(MAX_OUTPUT as u64);
                 let _ = pipe.read_to_end(&mut bytes);
+                let _ = std::io::copy(pipe.get_mut(), &mut std::io::sink());
             }
             bytes
         })
@@ -258,6 +267,27 @@ pub struct TestRun {
     pub message: Option<String>,
     /// How long its process ran.
     pub seconds: f64,
+    /// Points earned (set by `grade`).
+    pub points: f64,
+    /// Points possible (set by `grade`).
+    pub max_points: f64,
+    /// A hidden test, from the teacher's copy only.
+    pub hidden: bool,
+}
+
+impl TestRun {
+    /// A test that did not pass, with why.
+    pub fn failed(name: &str, message: &str) -> TestRun {
+        TestRun {
+            name: name.to_string(),
+            passed: false,
+            message: Some(message.to_string()),
+            seconds: 0.0,
+            points: 0.0,
+            max_points: 0.0,
+            hidden: false,
+        }
+    }
 }
 
 /// Runs the single test `name` of `binary` in its own process.
@@ -311,6 +341,9 @@ pub fn judge(name: &str, done: &Finished, timeout: Duration) -> TestRun {
         passed,
         message,
         seconds,
+        points: 0.0,
+        max_points: 0.0,
+        hidden: false,
     }
 }
 
@@ -340,6 +373,9 @@ fn judge_in_batch(name: &str, done: &Finished) -> TestRun {
         passed,
         message,
         seconds: 0.0,
+        points: 0.0,
+        max_points: 0.0,
+        hidden: false,
     }
 }
 
