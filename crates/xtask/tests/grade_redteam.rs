@@ -56,8 +56,12 @@ fn fixture() -> (MutexGuard<'static, ()>, &'static Fixture) {
     let guard = TURN.lock().unwrap_or_else(|e| e.into_inner());
     let fixture = FIXTURE.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        // next to the course's target: the cargo cache survives between runs
-        let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("grade-redteam");
+        // the work directory `labs check` uses (target/labs-check/target):
+        // CI's later `labs check` finds it warm, and the cache survives runs
+        let work = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .parent()
+            .expect("CARGO_TARGET_TMPDIR is target/tmp")
+            .join("labs-check/target");
         let handout = dir.path().join("handout");
         let scratch = dir.path().join("scratch");
         fs::create_dir_all(&scratch).unwrap();
@@ -305,7 +309,7 @@ fn the_students_cargo_toml_is_never_used() {
     write(
         &dir,
         "lab01/src/lib.rs",
-        &stub.replacen("todo!()", "activations::sigmoid(x)", 1),
+        &stub.replacen("    todo!()\n", "    activations::sigmoid(x)\n", 1),
     );
     write(&dir, "lab01/build.rs", "fn main() {}\n");
     let report = f.grade(&dir, &[]);
@@ -624,7 +628,11 @@ fn a_handout_whose_stub_passes_a_test_is_refused() {
     let stub = fs::read_to_string(&stub_path).unwrap();
     fs::write(
         &stub_path,
-        stub.replacen("todo!()", "{ let e = (-x).exp(); 1.0 / (e + 1.0) }", 1),
+        stub.replacen(
+            "    todo!()\n",
+            "    let e = (-x).exp();\n    1.0 / (e + 1.0)\n",
+            1,
+        ),
     )
     .unwrap();
     let out = f.scratch.join("refused");

@@ -21,7 +21,7 @@ use super::catalog;
 use super::manifest::{Change, MANIFEST_PATH, Manifest, Tamper};
 use super::points::{self, Points};
 use super::report::{self, ClassRow, GradeReport, LabReport};
-use super::runner::{Build, Finished, TestRun, judge, run_with_timeout};
+use super::runner::{Built, Finished, TestRun, judge, run_with_timeout};
 use super::scan::{self, Flag};
 use super::stage::{self, Course, GradedTest, Stage};
 use crate::Result;
@@ -358,10 +358,27 @@ impl Grader {
         }
         let secret = stage::secret()?;
         let taken = self.stage.load(&self.course, &sources, &secret)?;
+        // one cargo run builds every lab that will run
+        let runnable: Vec<&str> = labs
+            .iter()
+            .filter(|lab| sources.contains_key(*lab))
+            .filter(|lab| {
+                self.flagged(student, lab, &flags)
+                    .is_ok_and(|(f, ok)| f.is_empty() || ok)
+            })
+            .map(String::as_str)
+            .collect();
+        let built = if runnable.is_empty() {
+            Built::default()
+        } else {
+            eprintln!("  building {}", runnable.join(", "));
+            self.stage.cargo().build_integration_tests(&runnable)?
+        };
         let mut reports = Vec::new();
         for lab in labs {
-            eprintln!("  {lab}");
-            reports.push(self.grade_lab(student, dir, lab, &sources, &flags, &taken, &secret)?);
+            reports.push(
+                self.grade_lab(student, dir, lab, &sources, &flags, &taken, &built, &secret)?,
+            );
         }
         let mut notes = Vec::new();
         if !dir.join(MANIFEST_PATH).is_file() && !dir.join("exercises").is_dir() {
@@ -437,6 +454,7 @@ impl Grader {
         sources: &BTreeMap<String, PathBuf>,
         flags: &BTreeMap<String, Vec<Flag>>,
         taken: &BTreeMap<String, stage::Taken>,
+        built: &Built,
         secret: &str,
     ) -> Result<LabReport> {
         let tests = self.course.tests(lab)?;
@@ -445,18 +463,7 @@ impl Grader {
             Some(lab_dir) => stage::changed_outside_src(&self.stage.base.join(lab), &lab_dir, lab)?,
             None => Vec::new(),
         };
-        // the lab's own flags and those of every lab it is built with
-        let closure = self.course.closure(lab)?;
-        let lab_flags: Vec<Flag> = closure
-            .iter()
-            .filter_map(|l| flags.get(l))
-            .flatten()
-            .cloned()
-            .collect();
-        let accepted = closure
-            .iter()
-            .filter(|l| flags.get(*l).is_some_and(|f| !f.is_empty()))
-            .all(|l| self.options.accept.accepts(student, l));
+        let (lab_flags, accepted) = self.flagged(student, lab, flags)?;
         let mut build_error = None;
         let runs = if !sources.contains_key(lab) {
             self.all_failed(lab, &tests, "нет каталога лабораторной (labNN/src)")
@@ -468,20 +475,47 @@ impl Grader {
                  преподаватель может принять после просмотра: --accept-flagged",
             )
         } else {
-            match self.stage.cargo().build_tests(&[lab])? {
-                Build::Failed(errors) => {
-                    let first = errors.first().cloned().unwrap_or_default();
-                    let message = super::libtest::shorten(&first, 20, 2000);
+            let manifest = self.stage.dir.join(lab).join("Cargo.toml");
+            let by_target: BTreeMap<&str, &Path> = built
+                .binaries
+                .iter()
+                .filter(|b| b.manifest_path == manifest)
+                .map(|b| (b.target.as_str(), b.executable.as_path()))
+                .collect();
+            let own_errors: Vec<&String> = built
+                .errors
+                .iter()
+                .filter(|(m, _)| *m == manifest)
+                .map(|(_, e)| e)
+                .collect();
+            let missing = tests
+                .iter()
+                .any(|t| !by_target.contains_key(t.target.as_str()));
+            match (missing, own_errors.first()) {
+                (true, first) => {
+                    let message = match first {
+                        Some(error) => super::libtest::shorten(error, 20, 2000),
+                        None => {
+                            let other = built
+                                .errors
+                                .first()
+                                .map(|(m, e)| format!("{}:\n{e}", m.display()));
+                            let why = other
+                                .or_else(|| built.cargo_error.clone())
+                                .unwrap_or_default();
+                            super::libtest::shorten(
+                                &format!(
+                                    "не собралась лабораторная, с которой она собирается: {why}"
+                                ),
+                                20,
+                                2000,
+                            )
+                        }
+                    };
                     build_error = Some(message);
                     self.all_failed(lab, &tests, "лабораторная не компилируется")
                 }
-                Build::Built(binaries) => {
-                    let manifest = self.stage.dir.join(lab).join("Cargo.toml");
-                    let by_target: BTreeMap<&str, &Path> = binaries
-                        .iter()
-                        .filter(|b| b.manifest_path == manifest)
-                        .map(|b| (b.target.as_str(), b.executable.as_path()))
-                        .collect();
+                (false, _) => {
                     let names: Vec<String> = tests.iter().map(|t| t.name.clone()).collect();
                     let points = self.course.points.per_test(lab, &names);
                     tests
@@ -528,6 +562,28 @@ impl Grader {
             skipped_sources,
             tests: runs,
         })
+    }
+
+    /// The flags of `lab` and of every lab it is built with, and whether
+    /// the teacher accepted all of them.
+    fn flagged(
+        &self,
+        student: &str,
+        lab: &str,
+        flags: &BTreeMap<String, Vec<Flag>>,
+    ) -> Result<(Vec<Flag>, bool)> {
+        let closure = self.course.closure(lab)?;
+        let all: Vec<Flag> = closure
+            .iter()
+            .filter_map(|l| flags.get(l))
+            .flatten()
+            .cloned()
+            .collect();
+        let accepted = closure
+            .iter()
+            .filter(|l| flags.get(*l).is_some_and(|f| !f.is_empty()))
+            .all(|l| self.options.accept.accepts(student, l));
+        Ok((all, accepted))
     }
 
     /// Runs one test alone: cleared environment, time and memory limits;

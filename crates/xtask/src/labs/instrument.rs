@@ -505,4 +505,22 @@ mod inner {
         );
         assert!(instrument("fn broken( {", "v", "s").is_err());
     }
+
+    #[test]
+    fn the_course_tests_are_all_found() {
+        let root = crate::workspace_root();
+        for lab in crate::labs::catalog::discover(&root).unwrap() {
+            let mut found = Vec::new();
+            let dir = lab.stub_dir.join("tests");
+            for file in crate::labs::catalog::files_under(&dir).unwrap() {
+                if file.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(dir.join(file)).unwrap();
+                    found.extend(test_names(&text).unwrap());
+                }
+            }
+            found.sort();
+            let expected = crate::labs::catalog::expected_tests(&lab.stub_dir).unwrap();
+            assert_eq!(found, expected, "{}", lab.name);
+        }
+    }
 }

@@ -121,6 +121,61 @@ impl Cargo {
     }
 }
 
+/// What one build of several packages gave: the test binaries built, and
+/// the compiler's errors by the `Cargo.toml` of the package they are in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Built {
+    /// The integration-test executables that were built.
+    pub binaries: Vec<TestBinary>,
+    /// Rendered errors, by package manifest.
+    pub errors: Vec<(PathBuf, String)>,
+    /// What cargo said if it failed without a compiler error.
+    pub cargo_error: Option<String>,
+}
+
+impl Cargo {
+    /// Builds the integration tests of `packages` in one cargo run, going
+    /// on past a package that fails (`--keep-going`), so one broken lab
+    /// costs only itself (and the labs built on it).
+    pub fn build_integration_tests(&self, packages: &[&str]) -> Result<Built> {
+        let mut args = vec![
+            "build",
+            "--test",
+            "*",
+            "--keep-going",
+            "--message-format=json",
+        ];
+        for p in packages {
+            args.extend(["-p", p]);
+        }
+        let out = self.command(&args).stdin(Stdio::null()).output()?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let (binaries, _) = parse_build_messages(&stdout);
+        let mut errors = Vec::new();
+        for line in stdout.lines() {
+            let Ok(msg) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
+            if msg["reason"] == "compiler-message"
+                && msg["message"]["level"] == "error"
+                && let (Some(manifest), Some(text)) = (
+                    msg["manifest_path"].as_str(),
+                    msg["message"]["rendered"].as_str(),
+                )
+            {
+                errors.push((PathBuf::from(manifest), text.trim_end().to_string()));
+            }
+        }
+        let cargo_error = (!out.status.success() && errors.is_empty())
+            .then(|| String::from_utf8_lossy(&out.stderr).trim().to_string());
+        Ok(Built {
+            binaries,
+            errors,
+            cargo_error,
+        })
+    }
+}
+
 /// Test executables and rendered compiler errors from cargo's JSON messages.
 pub fn parse_build_messages(stdout: &str) -> (Vec<TestBinary>, Vec<String>) {
     let mut binaries = Vec::new();

@@ -248,6 +248,8 @@ pub struct Stage {
     pub target: PathBuf,
     /// Where the harness writes verdicts.
     pub verdicts: PathBuf,
+    /// Held while this stage exists: one grading per work directory.
+    _lock: std::sync::Arc<fs::File>,
 }
 
 impl Stage {
@@ -256,7 +258,16 @@ impl Stage {
     pub fn prepare(course: &Course, work: &Path) -> Result<Stage> {
         fs::create_dir_all(work)?;
         let work = fs::canonicalize(work)?;
+        let lock = fs::File::create(work.join(".lock"))?;
+        if lock.try_lock().is_err() {
+            eprintln!(
+                "waiting for another grading in {} to finish",
+                work.display()
+            );
+            lock.lock()?;
+        }
         let stage = Stage {
+            _lock: std::sync::Arc::new(lock),
             base: work.join("base"),
             dir: work.join("stage"),
             target: work.join("target"),
