@@ -4,15 +4,19 @@
 //!   fails each of them (run one by one), stubs and solutions are twins,
 //!   fmt- and clippy-clean, and a handout builds and grades as it should;
 //! * `handout` — a standalone student workspace with the chosen labs;
-//! * `grade` — runs a student's workspace and reports tests, points and
-//!   tampering, as Markdown or JSON.
+//! * `grade` — grades a submission (or a class folder of them): only each
+//!   lab's `src/` is built, inside the teacher's copy, and every test's
+//!   verdict is signed by the teacher's harness; Markdown and JSON reports.
 //!
 //! The logic lives in small modules, each with its own unit tests:
 //! [`catalog`] finds labs and their files, [`libtest`] parses test-binary
 //! output, [`runner`] builds with cargo and runs single tests with a time
 //! limit, [`manifest`] hashes the handed-out files, [`points`] reads the
 //! weights, [`twins`] compares stubs with solutions, [`leak`] looks for
-//! solution code in a handout, and [`report`] renders the grade.
+//! solution code in a handout, [`stage`] builds a submission's `src/` in
+//! the teacher's copy, [`instrument`] weaves the verdict harness into the
+//! teacher's tests, [`scan`] reads the student's code for what could fake
+//! a result, and [`report`] renders the grade.
 
 use crate::Result;
 use std::path::PathBuf;
