@@ -4,8 +4,9 @@
 //!   fails each of them (run one by one), stubs and solutions are twins,
 //!   fmt- and clippy-clean, and a handout builds and grades as it should;
 //! * `handout` — a standalone student workspace with the chosen labs;
-//! * `grade` — runs a student's workspace and reports tests, points and
-//!   tampering, as Markdown or JSON;
+//! * `grade` — grades a submission (or a class folder of them): only each
+//!   lab's `src/` is built, inside the teacher's copy, and every test's
+//!   verdict is signed by the teacher's harness; Markdown and JSON reports;
 //! * `mutants` — the mutation check alone: do the tests catch the mistakes
 //!   in `exercises/mutants/`;
 //! * `release` — copies a lab's reference solution into a students' tree
@@ -16,9 +17,12 @@
 //! output, [`runner`] builds with cargo and runs single tests with a time
 //! limit, [`manifest`] hashes the handed-out files, [`points`] reads the
 //! weights, [`twins`] compares stubs with solutions, [`leak`] looks for
-//! solution code in a handout, and [`report`] renders the grade;
-//! [`hints`] ties tests to hints, [`mutants`] runs the mutation check,
-//! [`release`] hands out a solution after the deadline.
+//! solution code in a handout, [`stage`] builds a submission's `src/` in
+//! the teacher's copy, [`instrument`] weaves the verdict harness into the
+//! teacher's tests, [`scan`] reads the student's code for what could fake
+//! a result, and [`report`] renders the grade; [`hints`] ties tests to
+//! hints, [`mutants`] runs the mutation check, [`release`] hands out a
+//! solution after the deadline.
 
 use crate::Result;
 use std::path::PathBuf;
@@ -28,6 +32,7 @@ mod check;
 mod grade;
 mod handout;
 mod hints;
+mod instrument;
 mod leak;
 mod libtest;
 mod manifest;
@@ -36,6 +41,8 @@ mod points;
 mod release;
 mod report;
 mod runner;
+mod scan;
+mod stage;
 mod twins;
 
 /// The lab subcommands.
@@ -46,7 +53,7 @@ pub enum Command {
     /// Write a standalone student workspace with the chosen labs.
     Handout(HandoutArgs),
     /// Run a student's workspace and report tests passed, points and tampering.
-    Grade(GradeArgs),
+    Grade(Box<GradeArgs>),
     /// The mutation check alone: each mutant of `exercises/mutants/` must fail a test.
     Mutants(MutantsArgs),
     /// Copy lab N's reference solution into a students' handout (after its deadline).
@@ -113,6 +120,12 @@ pub struct HandoutArgs {
     /// Labs to include, e.g. `1-3` or `2,5` (default: all).
     #[arg(long)]
     pub labs: Option<String>,
+    /// The course to hand out (default: this repository).
+    #[arg(long)]
+    pub course: Option<PathBuf>,
+    /// Work directory for the stub check (default: `target/labs-grade`).
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
 }
 
 /// Options of `cargo xtask labs grade`.
@@ -121,27 +134,37 @@ pub struct GradeArgs {
     /// The student's workspace (a handout with their work in it).
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
+    /// A class: a folder with one sub-folder per student; reports go to
+    /// `--output DIR` (one `.md` and `.json` each, `class.csv`, `class.json`).
+    #[arg(long, conflicts_with = "dir")]
+    pub class: Option<PathBuf>,
     /// Report format: `md` for people, `json` for a course system.
     #[arg(long, value_enum, default_value_t = report::Format::Md)]
     pub format: report::Format,
     /// Labs to grade, e.g. `1-3` (default: those in the workspace).
     #[arg(long)]
     pub labs: Option<String>,
-    /// Points per lab (default: `exercises/points.toml`; equal weights if absent).
+    /// Points per lab and test, hidden tests (default: `exercises/points.toml`).
     #[arg(long)]
     pub points: Option<PathBuf>,
-    /// Expected hashes and test names (default: computed from this course's
-    /// `exercises/`; pass the `.labs/manifest.json` kept from hand-out time
-    /// if the tests have changed since).
-    #[arg(long)]
-    pub manifest: Option<PathBuf>,
     /// Time limit for one test, in seconds.
     #[arg(long, default_value_t = 120.0)]
     pub timeout: f64,
-    /// Cargo target directory for the student's build (default: theirs).
+    /// Memory (address space) limit of one test process, in MiB; 0: none.
+    #[arg(long, default_value_t = grade::DEFAULT_MEMORY_MB)]
+    pub memory_mb: u64,
+    /// Grade flagged labs anyway, after looking at them: `all`, or a list
+    /// like `lab03,ivanov/lab05`.
     #[arg(long)]
-    pub target_dir: Option<PathBuf>,
-    /// Write the report to this file instead of standard output.
+    pub accept_flagged: Option<String>,
+    /// The teacher's course to grade against (default: this repository).
+    #[arg(long)]
+    pub course: Option<PathBuf>,
+    /// The grader's work directory: staging workspace and its cargo target
+    /// (default: `target/labs-grade` of the course; `CARGO_TARGET_DIR` is ignored).
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
+    /// Write the report to this file (with `--class`: the reports' folder).
     #[arg(long)]
     pub output: Option<PathBuf>,
 }
@@ -151,17 +174,7 @@ pub fn run(cmd: Command) -> Result {
     let root = crate::workspace_root();
     match cmd {
         Command::Check(args) => check::run(&root, &args),
-        Command::Handout(args) => {
-            let labs = catalog::select(&root, args.labs.as_deref())?;
-            let written = handout::write(&root, &labs, &args.out)?;
-            eprintln!(
-                "handout with {} written to {} ({} files); no solution code found in it",
-                catalog::names(&labs),
-                args.out.display(),
-                written
-            );
-            Ok(())
-        }
+        Command::Handout(args) => handout::run(&root, &args),
         Command::Grade(args) => grade::run(&root, &args),
         Command::Mutants(args) => {
             let labs = catalog::select(&root, args.labs.as_deref())?;

@@ -1,70 +1,209 @@
-//! `cargo xtask labs grade`: run a student's workspace and report.
+//! `cargo xtask labs grade`: grade one submission or a class of them.
 //!
-//! For each lab: build its tests (a lab that does not compile gets 0 and
-//! the compiler's first error), run every handed-out test in its own
-//! process with a time limit, count points from `points.toml`, and compare
-//! the protected files with the handout's hashes. The expected tests and
-//! hashes come from this course (or from `--manifest`), never from the
-//! student's copy, which they could edit.
+//! For every submission (see [`super::stage`] for the staging workspace):
+//!
+//! 1. only each lab's `src/` is taken (regular `.rs` files) and put into a
+//!    fresh copy of the teacher's lab: its `Cargo.toml`, tests, data, the
+//!    workspace manifest and `gradcheck`, all from the teacher's copy;
+//!    whatever else the submission changed is listed, never built;
+//! 2. the `src/` is read first ([`super::scan`]): code that could reach the
+//!    grader's secret or fake a result flags the lab — 0 points, not run —
+//!    unless the teacher accepts it (`--accept-flagged`);
+//! 3. the teacher's tests get the harness ([`super::instrument`]) with a
+//!    fresh secret; every lab crate is rebuilt;
+//! 4. each test runs alone in its own process with a time and a memory
+//!    limit and a cleared environment; it passed only if its signed verdict
+//!    is in the verdict file *and* libtest said `ok` *and* it exited with 0;
+//! 5. points per test from `points.toml` (weights, hidden tests).
 
 use super::GradeArgs;
 use super::catalog;
-use super::manifest::{LabEntry, MANIFEST_PATH, Manifest};
+use super::manifest::{Change, MANIFEST_PATH, Manifest, Tamper};
 use super::points::{self, Points};
-use super::report::{GradeReport, LabReport};
-use super::runner::{Build, Cargo, TestBinary, TestRun, list_tests, run_one};
+use super::report::{self, ClassRow, GradeReport, LabReport};
+use super::runner::{Built, Finished, TestRun, judge, run_with_timeout};
+use super::scan::{self, Flag};
+use super::stage::{self, Course, GradedTest, Stage};
 use crate::Result;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
-/// What to grade and against what.
+/// What to grade and against what (the interface `labs check` uses).
 pub struct Grading<'a> {
     /// The student's workspace.
     pub dir: &'a Path,
-    /// What was handed out: expected tests and hashes.
+    /// What was handed out: which labs the student was given.
     pub expected: &'a Manifest,
     /// The labs to grade, by name.
     pub labs: Vec<String>,
-    /// Maximum points per lab.
+    /// Maximum points per lab, test weights, hidden tests.
     pub points: &'a Points,
     /// Time limit per test.
     pub timeout: Duration,
-    /// Where cargo builds (default: the workspace's own `target/`).
+    /// The grader's work directory (default: `target/labs-grade` of the course).
     pub target_dir: Option<PathBuf>,
+}
+
+/// Flags the teacher has looked at and accepts: `all`, or a list of
+/// `lab03` (every student) and `ivanov/lab03` (one student).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Accept {
+    all: bool,
+    items: BTreeSet<String>,
+}
+
+impl Accept {
+    /// Parses `--accept-flagged`.
+    pub fn parse(spec: Option<&str>) -> Accept {
+        match spec.map(str::trim) {
+            None | Some("") => Accept::default(),
+            Some("all") => Accept {
+                all: true,
+                items: BTreeSet::new(),
+            },
+            Some(list) => Accept {
+                all: false,
+                items: list.split(',').map(|s| s.trim().to_string()).collect(),
+            },
+        }
+    }
+
+    /// Are `student`'s flags in `lab` accepted?
+    pub fn accepts(&self, student: &str, lab: &str) -> bool {
+        self.all || self.items.contains(lab) || self.items.contains(&format!("{student}/{lab}"))
+    }
+}
+
+/// How the grader runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Time limit per test.
+    pub timeout: Duration,
+    /// Address-space limit per test process, in MiB (Unix; `None`: none).
+    pub memory_mb: Option<u64>,
+    /// Flags the teacher accepts.
+    pub accept: Accept,
+}
+
+/// The grader: the teacher's course and a staging workspace.
+pub struct Grader {
+    course: Course,
+    stage: Stage,
+    options: Options,
 }
 
 /// Runs the command.
 pub fn run(root: &Path, args: &GradeArgs) -> Result {
-    let dir = fs::canonicalize(&args.dir)
-        .map_err(|e| format!("cannot open the workspace {}: {e}", args.dir.display()))?;
-    if !dir.join("Cargo.toml").is_file() {
-        return Err(format!("{} has no Cargo.toml: not a lab workspace", dir.display()).into());
-    }
-    let expected = match &args.manifest {
-        Some(path) => Manifest::load(path)?,
-        None => super::manifest::for_course(root, &catalog::discover(root)?)?,
-    };
+    let root = args.course.clone().unwrap_or_else(|| root.to_path_buf());
     let points = match &args.points {
         Some(path) => Points::load(path, true)?,
         None => Points::load(&root.join("exercises/points.toml"), false)?,
     };
+    let course = Course::load(&root, points)?;
+    let work = args
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| root.join("target/labs-grade"));
+    let options = Options {
+        timeout: Duration::from_secs_f64(args.timeout),
+        memory_mb: (args.memory_mb > 0).then_some(args.memory_mb),
+        accept: Accept::parse(args.accept_flagged.as_deref()),
+    };
+    let grader = Grader::new(course, &work, options)?;
+    let expected = grader.expected()?;
+    if let Some(class) = &args.class {
+        let out = args
+            .output
+            .clone()
+            .ok_or("--class needs --output DIR for the reports")?;
+        let labs = match args.labs.as_deref() {
+            Some(spec) => selected(&expected, spec)?,
+            None => expected.labs.keys().cloned().collect(),
+        };
+        return grade_class(&grader, class, &labs, &out);
+    }
+    let dir = fs::canonicalize(&args.dir)
+        .map_err(|e| format!("cannot open the workspace {}: {e}", args.dir.display()))?;
     let labs = labs_to_grade(&dir, &expected, args.labs.as_deref())?;
     eprintln!("grading {} in {}", labs.join(", "), dir.display());
-    let report = grade(&Grading {
-        dir: &dir,
-        expected: &expected,
-        labs,
-        points: &points,
-        timeout: Duration::from_secs_f64(args.timeout),
-        target_dir: args.target_dir.clone(),
-    })?;
+    let report = grader.grade(&student_name(&dir), &dir, &labs)?;
     let text = report.render(args.format);
     match &args.output {
         Some(path) => fs::write(path, text)?,
         None => print!("{text}"),
     }
+    Ok(())
+}
+
+fn student_name(dir: &Path) -> String {
+    dir.file_name().map_or_else(
+        || "student".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn selected(expected: &Manifest, spec: &str) -> Result<Vec<String>> {
+    let names: Vec<String> = catalog::parse_selection(spec)?
+        .into_iter()
+        .map(catalog::lab_name)
+        .collect();
+    for n in &names {
+        if !expected.labs.contains_key(n) {
+            return Err(format!("the course has no {n}").into());
+        }
+    }
+    Ok(names)
+}
+
+/// Grades every sub-folder of `class` (one per student): a Markdown and a
+/// JSON report each, and the class table `class.csv` / `class.json`.
+pub fn grade_class(grader: &Grader, class: &Path, labs: &[String], out: &Path) -> Result {
+    let mut students: Vec<PathBuf> = fs::read_dir(class)
+        .map_err(|e| format!("cannot read the class folder {}: {e}", class.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_dir()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    students.sort();
+    if students.is_empty() {
+        return Err(format!("{} has no student folders", class.display()).into());
+    }
+    fs::create_dir_all(out)?;
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    for (i, dir) in students.iter().enumerate() {
+        let name = student_name(dir);
+        eprintln!("[{}/{}] {name}", i + 1, students.len());
+        let report = match grader.grade(&name, dir, labs) {
+            Ok(report) => report,
+            // one broken submission must not stop the class
+            Err(e) => grader.failed_report(&name, dir, labs, &format!("не проверена: {e}")),
+        };
+        fs::write(out.join(format!("{name}.md")), report.markdown())?;
+        fs::write(
+            out.join(format!("{name}.json")),
+            report.render(report::Format::Json),
+        )?;
+        rows.push(ClassRow::of(&report));
+    }
+    fs::write(out.join("class.csv"), report::class_csv(&rows, labs))?;
+    fs::write(
+        out.join("class.json"),
+        serde_json::to_string_pretty(&rows)? + "\n",
+    )?;
+    eprintln!(
+        "graded {} submissions in {:.0} s; reports in {}",
+        students.len(),
+        started.elapsed().as_secs_f64(),
+        out.display()
+    );
     Ok(())
 }
 
@@ -80,10 +219,11 @@ pub fn labs_to_grade(dir: &Path, expected: &Manifest, spec: Option<&str>) -> Res
     } else if let Ok(theirs) = Manifest::load(&dir.join(MANIFEST_PATH)) {
         theirs.labs.keys().cloned().collect()
     } else {
-        catalog::lab_numbers_in(dir)?
-            .into_iter()
-            .map(catalog::lab_name)
-            .collect()
+        let mut found = catalog::lab_numbers_in(dir)?;
+        if let Ok(more) = catalog::lab_numbers_in(&dir.join("exercises")) {
+            found.extend(more);
+        }
+        found.into_iter().map(catalog::lab_name).collect()
     };
     let known: Vec<String> = names
         .iter()
@@ -101,125 +241,422 @@ pub fn labs_to_grade(dir: &Path, expected: &Manifest, spec: Option<&str>) -> Res
     Ok(known)
 }
 
-/// Grades the labs of one workspace.
+/// Grades the labs of one workspace with the course this xtask belongs to
+/// (what `labs check` uses).
 pub fn grade(g: &Grading) -> Result<GradeReport> {
-    let cargo = Cargo::new(g.dir).with_target_dir(g.target_dir.clone());
-    let mut labs = Vec::new();
-    for name in &g.labs {
-        let entry = &g.expected.labs[name];
-        eprintln!("  {name}: building and running {} tests", entry.tests.len());
-        labs.push(grade_lab(&cargo, g, name, entry)?);
-    }
-    let mut notes = Vec::new();
-    if let Ok(theirs) = Manifest::load(&g.dir.join(MANIFEST_PATH)) {
-        let differs = g
-            .labs
-            .iter()
-            .any(|l| theirs.labs.get(l) != g.expected.labs.get(l))
-            || theirs.shared != g.expected.shared;
-        if differs {
-            notes.push(
-                "`.labs/manifest.json` в каталоге студента не совпадает с ожидаемым: раздача \
-                 из другой версии курса или файл изменён. Если тесты курса менялись после \
-                 раздачи, проверьте с `--manifest` той раздачи."
-                    .to_string(),
-            );
-        }
-    } else {
-        notes.push(
-            "В каталоге нет `.labs/manifest.json`: это не раздача `labs handout`.".to_string(),
-        );
-    }
-    Ok(GradeReport {
-        dir: g.dir.display().to_string(),
-        course_commit: g.expected.course_commit.clone(),
-        points: (labs.iter().map(|l| l.points).sum::<f64>() * 100.0).round() / 100.0,
-        max_points: labs.iter().map(|l| l.max_points).sum(),
-        labs,
-        notes,
-    })
+    let root = crate::workspace_root();
+    let course = Course::load(&root, g.points.clone())?;
+    let work = g
+        .target_dir
+        .clone()
+        .unwrap_or_else(|| root.join("target/labs-grade"));
+    let options = Options {
+        timeout: g.timeout,
+        memory_mb: Some(DEFAULT_MEMORY_MB),
+        accept: Accept::default(),
+    };
+    let grader = Grader::new(course, &work, options)?;
+    let labs: Vec<String> = g
+        .labs
+        .iter()
+        .filter(|l| g.expected.labs.contains_key(*l))
+        .cloned()
+        .collect();
+    grader.grade(&student_name(g.dir), g.dir, &labs)
 }
 
-fn grade_lab(cargo: &Cargo, g: &Grading, name: &str, entry: &LabEntry) -> Result<LabReport> {
-    let max_points = g.points.max_for(name);
-    let tampered_files = g.expected.tampering(name, g.dir)?;
-    let failed_all = |message: &str| -> Vec<TestRun> {
-        entry
-            .tests
+/// Default memory limit of a test process.
+pub const DEFAULT_MEMORY_MB: u64 = 4096;
+
+/// The lab directory of a submission: `labNN/` of a handout, or
+/// `exercises/labNN/` of a clone of the course.
+fn submitted_lab(dir: &Path, lab: &str) -> Option<PathBuf> {
+    [dir.join(lab), dir.join("exercises").join(lab)]
+        .into_iter()
+        .find(|d| d.join("src").is_dir())
+}
+
+impl Grader {
+    /// A grader for `course` working in `work`.
+    pub fn new(course: Course, work: &Path, options: Options) -> Result<Grader> {
+        let stage = Stage::prepare(&course, work)?;
+        Ok(Grader {
+            course,
+            stage,
+            options,
+        })
+    }
+
+    /// The course's manifest (every lab, its tests).
+    pub fn expected(&self) -> Result<Manifest> {
+        super::manifest::for_course(&self.course.root, &self.course.labs)
+    }
+
+    /// A report that gives every lab 0 with `reason`.
+    pub fn failed_report(
+        &self,
+        student: &str,
+        dir: &Path,
+        labs: &[String],
+        reason: &str,
+    ) -> GradeReport {
+        let labs = labs
             .iter()
-            .map(|t| TestRun {
-                name: t.clone(),
+            .map(|lab| {
+                let tests = self.course.tests(lab).unwrap_or_default();
+                let max = self.course.points.max_for(lab);
+                LabReport {
+                    lab: lab.clone(),
+                    passed: 0,
+                    total: tests.len(),
+                    points: 0.0,
+                    max_points: max,
+                    build_error: Some(reason.to_string()),
+                    tampered: false,
+                    tampered_files: vec![],
+                    flags: vec![],
+                    flags_accepted: false,
+                    skipped_sources: vec![],
+                    tests: self.all_failed(lab, &tests, reason),
+                }
+            })
+            .collect::<Vec<_>>();
+        GradeReport::new(student, dir, None, labs, vec![reason.to_string()], vec![])
+    }
+
+    fn all_failed(&self, lab: &str, tests: &[GradedTest], reason: &str) -> Vec<TestRun> {
+        let names: Vec<String> = tests.iter().map(|t| t.name.clone()).collect();
+        let points = self.course.points.per_test(lab, &names);
+        tests
+            .iter()
+            .zip(points)
+            .map(|(t, max)| TestRun {
+                name: t.name.clone(),
                 passed: false,
-                message: Some(message.to_string()),
+                message: Some(reason.to_string()),
                 seconds: 0.0,
+                points: 0.0,
+                max_points: points::round(max),
+                hidden: t.hidden,
             })
             .collect()
-    };
-    let lab_dir = g.dir.join(name);
-    let (tests, build_error) = if !lab_dir.join("Cargo.toml").is_file() {
-        (failed_all("нет каталога лабораторной"), None)
-    } else {
-        match cargo.build_tests(&[name])? {
-            Build::Failed(errors) => {
-                let first = errors.first().cloned().unwrap_or_default();
-                (
-                    failed_all("лабораторная не компилируется"),
-                    Some(super::libtest::shorten(&first, 20, 2000)),
-                )
-            }
-            Build::Built(binaries) => (run_tests(&binaries, &lab_dir, entry, g.timeout)?, None),
-        }
-    };
-    let passed = tests.iter().filter(|t| t.passed).count();
-    Ok(LabReport {
-        lab: name.to_string(),
-        passed,
-        total: entry.tests.len(),
-        points: points::earned(max_points, passed, entry.tests.len()),
-        max_points,
-        build_error,
-        tampered: !tampered_files.is_empty(),
-        tampered_files,
-        tests,
-    })
-}
-
-/// Runs each expected test from whichever of the lab's test binaries has it.
-fn run_tests(
-    binaries: &[TestBinary],
-    lab_dir: &Path,
-    entry: &LabEntry,
-    timeout: Duration,
-) -> Result<Vec<TestRun>> {
-    let lab_manifest = fs::canonicalize(lab_dir.join("Cargo.toml"))?;
-    let mut owner: BTreeMap<String, &TestBinary> = BTreeMap::new();
-    for binary in binaries {
-        let same_package = fs::canonicalize(&binary.manifest_path).is_ok_and(|p| p == lab_manifest);
-        if same_package {
-            for test in list_tests(binary)? {
-                owner.entry(test).or_insert(binary);
-            }
-        }
     }
-    entry
-        .tests
-        .iter()
-        .map(|name| match owner.get(name) {
-            Some(binary) => run_one(binary, name, timeout),
-            None => Ok(TestRun {
-                name: name.clone(),
-                passed: false,
-                message: Some(
-                    "такого теста нет в сборке: его удалили или переименовали".to_string(),
-                ),
-                seconds: 0.0,
-            }),
+
+    /// Grades `labs` of the submission in `dir` of `student`.
+    pub fn grade(&self, student: &str, dir: &Path, labs: &[String]) -> Result<GradeReport> {
+        let mut sources = BTreeMap::new();
+        let mut flags: BTreeMap<String, Vec<Flag>> = BTreeMap::new();
+        for lab in &self.course.labs {
+            if let Some(lab_dir) = submitted_lab(dir, &lab.name) {
+                let src = lab_dir.join("src");
+                flags.insert(
+                    lab.name.clone(),
+                    scan::scan_dir(&src, &format!("{}/src", lab.name))?,
+                );
+                sources.insert(lab.name.clone(), src);
+            }
+        }
+        let secret = stage::secret()?;
+        let taken = self.stage.load(&self.course, &sources, &secret)?;
+        // one cargo run builds every lab that will run
+        let runnable: Vec<&str> = labs
+            .iter()
+            .filter(|lab| sources.contains_key(*lab))
+            .filter(|lab| {
+                self.flagged(student, lab, &flags)
+                    .is_ok_and(|(f, ok)| f.is_empty() || ok)
+            })
+            .map(String::as_str)
+            .collect();
+        let built = if runnable.is_empty() {
+            Built::default()
+        } else {
+            eprintln!("  building {}", runnable.join(", "));
+            self.stage.cargo().build_integration_tests(&runnable)?
+        };
+        let mut reports = Vec::new();
+        for lab in labs {
+            reports.push(
+                self.grade_lab(student, dir, lab, &sources, &flags, &taken, &built, &secret)?,
+            );
+        }
+        let mut notes = Vec::new();
+        if !dir.join(MANIFEST_PATH).is_file() && !dir.join("exercises").is_dir() {
+            notes.push(
+                "В каталоге нет `.labs/manifest.json`: это не раздача `labs handout`.".to_string(),
+            );
+        }
+        let workspace = self.workspace_changes(dir)?;
+        let commit = self.expected().ok().and_then(|m| m.course_commit);
+        Ok(GradeReport::new(
+            student, dir, commit, reports, notes, workspace,
+        ))
+    }
+
+    /// Workspace files (outside every lab) that differ from the handout.
+    fn workspace_changes(&self, dir: &Path) -> Result<Vec<Tamper>> {
+        if !dir.join("Cargo.toml").is_file() || dir.join("exercises").is_dir() {
+            return Ok(Vec::new()); // a clone of the course: only labs are compared
+        }
+        let mut found = Vec::new();
+        // the handout's manifest for the labs the student was given
+        let given: Vec<catalog::Lab> = self
+            .course
+            .labs
+            .iter()
+            .filter(|l| dir.join(&l.name).is_dir())
+            .cloned()
+            .collect();
+        let manifest = super::handout::handout_manifest(&self.course.root, &given)?;
+        for file in ["Cargo.toml", "Cargo.lock"] {
+            let expected = match file {
+                "Cargo.toml" => Some(super::manifest::hash_bytes(manifest.as_bytes())),
+                _ => super::manifest::hash_file(&self.stage.base.join(file)).ok(),
+            };
+            let theirs = dir.join(file);
+            let change = match (expected, theirs.is_file()) {
+                (Some(_), false) => Some(Change::Missing),
+                (Some(hash), true) if hash != super::manifest::hash_file(&theirs)? => {
+                    Some(Change::Modified)
+                }
+                _ => None,
+            };
+            if let Some(change) = change {
+                found.push(Tamper {
+                    path: file.to_string(),
+                    change,
+                });
+            }
+        }
+        let shared = super::manifest::SHARED_DIR;
+        found.extend(stage::changed_outside_src(
+            &self.stage.base.join(shared),
+            &dir.join(shared),
+            shared,
+        )?);
+        for hidden in [".cargo", "build.rs"] {
+            if dir.join(hidden).exists() {
+                found.push(Tamper {
+                    path: hidden.to_string(),
+                    change: Change::Added,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn grade_lab(
+        &self,
+        student: &str,
+        dir: &Path,
+        lab: &str,
+        sources: &BTreeMap<String, PathBuf>,
+        flags: &BTreeMap<String, Vec<Flag>>,
+        taken: &BTreeMap<String, stage::Taken>,
+        built: &Built,
+        secret: &str,
+    ) -> Result<LabReport> {
+        let tests = self.course.tests(lab)?;
+        let max_points = self.course.points.max_for(lab);
+        let changed = match submitted_lab(dir, lab) {
+            Some(lab_dir) => stage::changed_outside_src(&self.stage.base.join(lab), &lab_dir, lab)?,
+            None => Vec::new(),
+        };
+        let (lab_flags, accepted) = self.flagged(student, lab, flags)?;
+        let mut build_error = None;
+        let runs = if !sources.contains_key(lab) {
+            self.all_failed(lab, &tests, "нет каталога лабораторной (labNN/src)")
+        } else if !lab_flags.is_empty() && !accepted {
+            self.all_failed(
+                lab,
+                &tests,
+                "не запускалась: в коде есть то, что может подделать результат (см. «Помечено»); \
+                 преподаватель может принять после просмотра: --accept-flagged",
+            )
+        } else {
+            let manifest = self.stage.dir.join(lab).join("Cargo.toml");
+            let by_target: BTreeMap<&str, &Path> = built
+                .binaries
+                .iter()
+                .filter(|b| b.manifest_path == manifest)
+                .map(|b| (b.target.as_str(), b.executable.as_path()))
+                .collect();
+            let own_errors: Vec<&String> = built
+                .errors
+                .iter()
+                .filter(|(m, _)| *m == manifest)
+                .map(|(_, e)| e)
+                .collect();
+            let missing = tests
+                .iter()
+                .any(|t| !by_target.contains_key(t.target.as_str()));
+            match (missing, own_errors.first()) {
+                (true, first) => {
+                    let message = match first {
+                        Some(error) => super::libtest::shorten(error, 20, 2000),
+                        None => {
+                            let other = built
+                                .errors
+                                .first()
+                                .map(|(m, e)| format!("{}:\n{e}", m.display()));
+                            let why = other
+                                .or_else(|| built.cargo_error.clone())
+                                .unwrap_or_default();
+                            super::libtest::shorten(
+                                &format!(
+                                    "не собралась лабораторная, с которой она собирается: {why}"
+                                ),
+                                20,
+                                2000,
+                            )
+                        }
+                    };
+                    build_error = Some(message);
+                    self.all_failed(lab, &tests, "лабораторная не компилируется")
+                }
+                (false, _) => {
+                    let names: Vec<String> = tests.iter().map(|t| t.name.clone()).collect();
+                    let points = self.course.points.per_test(lab, &names);
+                    tests
+                        .iter()
+                        .zip(points)
+                        .map(|(t, max)| {
+                            let mut run = match by_target.get(t.target.as_str()) {
+                                Some(exe) => {
+                                    self.run_test(exe, &self.stage.dir.join(lab), &t.name, secret)?
+                                }
+                                None => TestRun::failed(&t.name, "тестовая программа не собрана"),
+                            };
+                            run.max_points = points::round(max);
+                            run.points = if run.passed { run.max_points } else { 0.0 };
+                            run.hidden = t.hidden;
+                            Ok(run)
+                        })
+                        .collect::<Result<Vec<_>>>()?
+                }
+            }
+        };
+        let passed = runs.iter().filter(|r| r.passed).count();
+        let earned: f64 = runs.iter().map(|r| r.points).sum();
+        let skipped_sources = taken
+            .get(lab)
+            .map(|t| t.skipped.clone())
+            .unwrap_or_default();
+        Ok(LabReport {
+            lab: lab.to_string(),
+            passed,
+            total: tests.len(),
+            // the sum of rounded test points could miss the maximum by a cent
+            points: if passed == tests.len() {
+                max_points
+            } else {
+                points::round(earned.min(max_points))
+            },
+            max_points,
+            build_error,
+            tampered: !changed.is_empty(),
+            tampered_files: changed,
+            flags_accepted: !lab_flags.is_empty() && accepted,
+            flags: lab_flags,
+            skipped_sources,
+            tests: runs,
         })
-        .collect()
+    }
+
+    /// The flags of `lab` and of every lab it is built with, and whether
+    /// the teacher accepted all of them.
+    fn flagged(
+        &self,
+        student: &str,
+        lab: &str,
+        flags: &BTreeMap<String, Vec<Flag>>,
+    ) -> Result<(Vec<Flag>, bool)> {
+        let closure = self.course.closure(lab)?;
+        let all: Vec<Flag> = closure
+            .iter()
+            .filter_map(|l| flags.get(l))
+            .flatten()
+            .cloned()
+            .collect();
+        let accepted = closure
+            .iter()
+            .filter(|l| flags.get(*l).is_some_and(|f| !f.is_empty()))
+            .all(|l| self.options.accept.accepts(student, l));
+        Ok((all, accepted))
+    }
+
+    /// Runs one test alone: cleared environment, time and memory limits;
+    /// passed only with the signed verdict, libtest's `ok` and exit 0.
+    fn run_test(
+        &self,
+        exe: &Path,
+        package_dir: &Path,
+        name: &str,
+        secret: &str,
+    ) -> Result<TestRun> {
+        let _ = fs::remove_file(&self.stage.verdicts);
+        let test_args = ["--exact", name, "--test-threads=1", "--color=never"];
+        let mut cmd = match self.options.memory_mb {
+            Some(mb) if cfg!(unix) && Path::new("/bin/sh").exists() => {
+                let mut cmd = Command::new("/bin/sh");
+                cmd.arg("-c")
+                    .arg("ulimit -v \"$1\" || exit 97; ulimit -c 0; shift; exec \"$@\"")
+                    .arg("sh")
+                    .arg((mb * 1024).to_string())
+                    .arg(exe);
+                cmd
+            }
+            _ => Command::new(exe),
+        };
+        cmd.args(test_args)
+            .current_dir(package_dir)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("RUST_BACKTRACE", "0")
+            .env("CARGO_MANIFEST_DIR", package_dir);
+        let done = run_with_timeout(cmd, self.options.timeout)?;
+        let signed = fs::read_to_string(&self.stage.verdicts)
+            .unwrap_or_default()
+            .lines()
+            .any(|l| l == format!("{name} {secret}"));
+        Ok(self.verdict(name, &done, signed))
+    }
+
+    fn verdict(&self, name: &str, done: &Finished, signed: bool) -> TestRun {
+        let mut run = judge(name, done, self.options.timeout);
+        let limit = self
+            .options
+            .memory_mb
+            .map_or(String::new(), |mb| format!(" (ограничение {mb} МБ)"));
+        if run.passed && !signed {
+            run.passed = false;
+            run.message = Some(
+                "нет подписанной отметки проверяющего: строка `ok` и код выхода 0 есть, а \
+                 тест до конца не дошёл — результат подделан или процесс завершён досрочно"
+                    .to_string(),
+            );
+        } else if !run.passed && done.status.is_some() {
+            let special = if done.output.contains("has overflowed its stack") {
+                Some("переполнение стека (бесконечная рекурсия?)".to_string())
+            } else if done.output.contains("memory allocation of")
+                || done.status.is_some_and(|s| s.code() == Some(97))
+            {
+                Some(format!("не хватило памяти{limit}"))
+            } else {
+                None
+            };
+            if let Some(reason) = special {
+                run.message = Some(reason);
+            }
+        }
+        run
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::manifest::LabEntry;
     use super::*;
     use std::collections::BTreeMap;
 
@@ -265,5 +702,16 @@ mod tests {
             .unwrap();
         assert_eq!(labs_to_grade(root, &expected, None).unwrap(), ["lab01"]);
         assert!(labs_to_grade(root, &expected, Some("7")).is_err());
+    }
+
+    #[test]
+    fn accepted_flags_name_labs_or_one_students_lab() {
+        let none = Accept::parse(None);
+        assert!(!none.accepts("ivanov", "lab01"));
+        assert!(Accept::parse(Some("all")).accepts("ivanov", "lab03"));
+        let some = Accept::parse(Some("lab02, ivanov/lab03"));
+        assert!(some.accepts("petrov", "lab02"));
+        assert!(some.accepts("ivanov", "lab03"));
+        assert!(!some.accepts("petrov", "lab03"));
     }
 }

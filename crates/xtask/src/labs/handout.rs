@@ -6,7 +6,7 @@
 //!                       dependency versions, lints and `opt-level = 3` for deps
 //!   Cargo.lock          the course's, so students build the tested versions
 //!   README.md           for students (from exercises/HANDOUT.md)
-//!   points.toml         how the labs are weighed (for information)
+//!   points.toml         how the labs are weighed (for information; hidden tests left out)
 //!   .labs/manifest.json tests and hashes of the protected files, for `grade`
 //!   gradcheck/          the course's finite-difference crate, copied
 //!   lab-cli/            `cargo lab` (progress, hints, watch), with its alias in
@@ -14,14 +14,81 @@
 //!   labNN/              stub, README, tests, data — never the solution
 //! ```
 
+use super::HandoutArgs;
 use super::catalog::{self, Lab};
+use super::grade::{self, Accept, Grader};
 use super::leak;
 use super::manifest::{self, MANIFEST_PATH, SHARED_DIR};
+use super::points::Points;
+use super::stage::Course;
 use crate::Result;
 use regex::Regex;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
+use std::time::Duration;
+
+/// `cargo xtask labs handout`: writes the handout, then refuses it (and
+/// deletes it) if any stub passes any test.
+pub fn run(root: &Path, args: &HandoutArgs) -> Result {
+    let root = args.course.clone().unwrap_or_else(|| root.to_path_buf());
+    let labs = catalog::select(&root, args.labs.as_deref())?;
+    let written = write(&root, &labs, &args.out)?;
+    let work = args
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| root.join("target/labs-grade"));
+    eprintln!("checking that no stub passes a test (builds the handout once)");
+    if let Err(e) = refuse_free_points(&root, &labs, &args.out, &work) {
+        fs::remove_dir_all(&args.out)?;
+        return Err(format!("{e}\nthe handout at {} was deleted", args.out.display()).into());
+    }
+    eprintln!(
+        "handout with {} written to {} ({} files); no solution code in it, every stub fails every test",
+        catalog::names(&labs),
+        args.out.display(),
+        written
+    );
+    Ok(())
+}
+
+/// Fails if a handout in `out` gives free points: grades it as it is —
+/// with the real grader, the course's tests, hidden ones included — and
+/// names every test a stub passes, whatever the reason (a solution copied
+/// in, a test that asserts nothing, a stub that is already right). Also
+/// the check `labs check` wants.
+pub fn refuse_free_points(root: &Path, labs: &[Lab], out: &Path, work: &Path) -> Result {
+    let points = Points::load(&root.join("exercises/points.toml"), false)?;
+    let course = Course::load(root, points)?;
+    let options = grade::Options {
+        timeout: Duration::from_secs(60),
+        memory_mb: Some(grade::DEFAULT_MEMORY_MB),
+        // the course's own stubs: nothing to suspect, run them all
+        accept: Accept::parse(Some("all")),
+    };
+    let grader = Grader::new(course, work, options)?;
+    let names: Vec<String> = labs.iter().map(|l| l.name.clone()).collect();
+    let report = grader.grade("handout", out, &names)?;
+    let mut free = Vec::new();
+    for lab in &report.labs {
+        if let Some(error) = &lab.build_error {
+            free.push(format!("{} does not build: {error}", lab.lab));
+        }
+        for t in lab.tests.iter().filter(|t| t.passed) {
+            free.push(format!("{}: the stub passes {}", lab.lab, t.name));
+        }
+    }
+    if free.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the handout gives free points ({} found), it must not be given out:\n- {}",
+            free.len(),
+            free.join("\n- ")
+        )
+        .into())
+    }
+}
 
 /// The sections copied word for word from the course's `Cargo.toml`.
 const COPIED_SECTIONS: [&str; 4] = [
@@ -49,35 +116,19 @@ pub fn write(root: &Path, labs: &[Lab], out: &Path) -> Result<usize> {
     }
     fs::create_dir_all(out)?;
     let mut written = 0;
-    let mut crate_manifests = Vec::new();
     for lab in labs {
         written += copy_tree(&lab.stub_dir, &out.join(&lab.name))?;
-        crate_manifests.push(lab.stub_dir.join("Cargo.toml"));
     }
-    let gradcheck = root.join("crates/gradcheck");
-    written += copy_tree(&gradcheck, &out.join(SHARED_DIR))?;
-    crate_manifests.push(gradcheck.join("Cargo.toml"));
-    // ---- `cargo lab` (issue 15, labs helper): the companion crate, its alias ----
+    written += copy_tree(&root.join("crates/gradcheck"), &out.join(SHARED_DIR))?;
+    // ---- `cargo lab`: the companion crate and its alias ----
     let companion = root.join("exercises").join(COMPANION_DIR);
     written += copy_tree(&companion, &out.join(COMPANION_DIR))?;
-    crate_manifests.push(companion.join("Cargo.toml"));
     fs::create_dir_all(out.join(".cargo"))?;
     fs::write(out.join(".cargo/config.toml"), COMPANION_ALIAS)?;
     written += 1;
-    // ---- end of `cargo lab` ----
-
-    let course_manifest = fs::read_to_string(root.join("Cargo.toml"))?;
-    let members: Vec<String> = std::iter::once(SHARED_DIR.to_string())
-        .chain(std::iter::once(COMPANION_DIR.to_string()))
-        .chain(labs.iter().map(|l| l.name.clone()))
-        .collect();
-    // ---- earlier labs as path dependencies (issue 15, labs helper) ----
-    let deps: BTreeSet<String> = dependency_names(&crate_manifests)?
-        .into_iter()
-        .filter(|d| catalog::lab_number(d).is_none())
-        .collect();
+    // ---- earlier labs as path dependencies: a lab ships with the labs it builds on ----
     for lab in labs {
-        for needed in dependency_names(&[lab.stub_dir.join("Cargo.toml")])? {
+        for needed in path_dependency_names(&lab.stub_dir.join("Cargo.toml"))? {
             if catalog::lab_number(&needed).is_some() && !labs.iter().any(|l| l.name == needed) {
                 return Err(format!(
                     "{} builds on {needed}: hand them out together (e.g. --labs 1-6)",
@@ -87,9 +138,7 @@ pub fn write(root: &Path, labs: &[Lab], out: &Path) -> Result<usize> {
             }
         }
     }
-    // ---- end of earlier labs ----
-    let workspace = workspace_manifest(&course_manifest, &members, &deps)?;
-    fs::write(out.join("Cargo.toml"), workspace)?;
+    fs::write(out.join("Cargo.toml"), handout_manifest(root, labs)?)?;
     written += 1;
     for optional in ["Cargo.lock", "rustfmt.toml"] {
         if root.join(optional).is_file() {
@@ -97,7 +146,7 @@ pub fn write(root: &Path, labs: &[Lab], out: &Path) -> Result<usize> {
             written += 1;
         }
     }
-    fs::copy(root.join("exercises/points.toml"), out.join("points.toml"))?;
+    fs::write(out.join("points.toml"), students_points(root)?)?;
     fs::write(out.join(".gitignore"), "/target\n")?;
     fs::write(out.join("README.md"), student_readme(root, labs)?)?;
     manifest::for_course(root, labs)?.save(&out.join(MANIFEST_PATH))?;
@@ -119,6 +168,59 @@ pub fn write(root: &Path, labs: &[Lab], out: &Path) -> Result<usize> {
     Ok(written)
 }
 
+/// The handout's `points.toml`: the course's file as it is, or, if it
+/// names hidden tests, the same weights without them.
+fn students_points(root: &Path) -> Result<String> {
+    let path = root.join("exercises/points.toml");
+    let points = Points::load(&path, false)?;
+    let hidden: usize = points
+        .tests
+        .keys()
+        .map(|lab| points.hidden(lab).len())
+        .sum();
+    if hidden == 0 && path.is_file() {
+        return Ok(fs::read_to_string(path)?);
+    }
+    Ok(format!(
+        "# Баллы за лабораторные: доля баллов лабораторной = доля весов пройденных тестов\n\
+         # (вес теста 1, если ниже не сказано иначе). При проверке есть и скрытые тесты.\n{}",
+        toml::to_string(&points.for_students())?
+    ))
+}
+
+/// The workspace `Cargo.toml` of a handout of `labs` (what `grade`
+/// compares a submission's with).
+pub fn handout_manifest(root: &Path, labs: &[Lab]) -> Result<String> {
+    let mut crate_manifests: Vec<_> = labs.iter().map(|l| l.stub_dir.join("Cargo.toml")).collect();
+    crate_manifests.push(root.join("crates/gradcheck/Cargo.toml"));
+    crate_manifests.push(
+        root.join("exercises")
+            .join(COMPANION_DIR)
+            .join("Cargo.toml"),
+    );
+    let course_manifest = fs::read_to_string(root.join("Cargo.toml"))?;
+    let members: Vec<String> = std::iter::once(SHARED_DIR.to_string())
+        .chain(std::iter::once(COMPANION_DIR.to_string()))
+        .chain(labs.iter().map(|l| l.name.clone()))
+        .collect();
+    let deps = dependency_names(&crate_manifests)?;
+    workspace_manifest(&course_manifest, &members, &deps)
+}
+
+/// Names of the `path` dependencies of one crate (lab06 on `../lab01` …).
+fn path_dependency_names(manifest: &Path) -> Result<Vec<String>> {
+    let text = fs::read_to_string(manifest)?;
+    let doc: toml::Table =
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let deps = doc.get("dependencies").and_then(toml::Value::as_table);
+    Ok(deps
+        .into_iter()
+        .flatten()
+        .filter(|(_, spec)| spec.get("path").is_some())
+        .map(|(name, _)| name.clone())
+        .collect())
+}
+
 /// Copies every file under `from` (see [`catalog::files_under`]) to `to`.
 fn copy_tree(from: &Path, to: &Path) -> Result<usize> {
     let files = catalog::files_under(from)?;
@@ -133,7 +235,9 @@ fn copy_tree(from: &Path, to: &Path) -> Result<usize> {
     Ok(files.len())
 }
 
-/// Names of all dependencies (normal, dev, build) of the given crates.
+/// Names of all dependencies (normal, dev, build) of the given crates
+/// that come from `[workspace.dependencies]`; a `path` dependency (lab06
+/// on `../lab01`) needs no entry there.
 pub fn dependency_names(manifests: &[impl AsRef<Path>]) -> Result<BTreeSet<String>> {
     let mut names = BTreeSet::new();
     for path in manifests {
@@ -143,7 +247,8 @@ pub fn dependency_names(manifests: &[impl AsRef<Path>]) -> Result<BTreeSet<Strin
             toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         for table in ["dependencies", "dev-dependencies", "build-dependencies"] {
             if let Some(deps) = doc.get(table).and_then(toml::Value::as_table) {
-                names.extend(deps.keys().cloned());
+                let from_workspace = deps.iter().filter(|(_, spec)| spec.get("path").is_none());
+                names.extend(from_workspace.map(|(name, _)| name.clone()));
             }
         }
     }

@@ -154,60 +154,6 @@ impl Manifest {
         fs::write(path, serde_json::to_string_pretty(self)? + "\n")?;
         Ok(())
     }
-
-    /// Protected files of `lab` (its own and the shared ones) that differ in
-    /// the student's workspace `dir`: changed, deleted or added.
-    pub fn tampering(&self, lab: &str, dir: &Path) -> Result<Vec<Tamper>> {
-        let Some(entry) = self.labs.get(lab) else {
-            return Err(format!("the manifest has no {lab}").into());
-        };
-        let mut found = compare(
-            &entry.files,
-            dir,
-            &[&format!("{lab}/tests"), &format!("{lab}/data")],
-        )?;
-        found.extend(compare(&self.shared, dir, &[SHARED_DIR])?);
-        found.sort();
-        Ok(found)
-    }
-}
-
-/// Compares `expected` hashes with the files in `dir`; also reports files
-/// under the `watched` directories that are not in `expected`.
-pub fn compare(
-    expected: &BTreeMap<String, String>,
-    dir: &Path,
-    watched: &[&str],
-) -> Result<Vec<Tamper>> {
-    let mut found = Vec::new();
-    for (path, hash) in expected {
-        let file = dir.join(path);
-        let change = if !file.is_file() {
-            Some(Change::Missing)
-        } else if &hash_file(&file)? != hash {
-            Some(Change::Modified)
-        } else {
-            None
-        };
-        if let Some(change) = change {
-            found.push(Tamper {
-                path: path.clone(),
-                change,
-            });
-        }
-    }
-    for watched_dir in watched {
-        for rel in catalog::files_under(&dir.join(watched_dir))? {
-            let path = format!("{watched_dir}/{}", slash_path(&rel));
-            if !expected.contains_key(&path) {
-                found.push(Tamper {
-                    path,
-                    change: Change::Added,
-                });
-            }
-        }
-    }
-    Ok(found)
 }
 
 #[cfg(test)]
@@ -227,53 +173,6 @@ mod tests {
         assert_ne!(
             hash_bytes(&[0xff, b'\r', b'\n']),
             hash_bytes(&[0xff, b'\n'])
-        );
-    }
-
-    #[test]
-    fn compare_finds_modified_missing_and_added_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        let write = |p: &str, s: &str| {
-            let path = root.join(p);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, s).unwrap();
-        };
-        write("lab01/tests/lab01.rs", "original");
-        write("lab01/tests/reference.json", "{}");
-        write("lab01/tests/data.json", "[]");
-        let mut expected = BTreeMap::new();
-        for p in [
-            "lab01/tests/lab01.rs",
-            "lab01/tests/reference.json",
-            "lab01/tests/data.json",
-        ] {
-            expected.insert(p.to_string(), hash_file(&root.join(p)).unwrap());
-        }
-        expected.insert("lab01/data/x.csv".into(), hash_bytes(b"1,2"));
-        assert_eq!(
-            compare(&expected, root, &["lab01/tests"]).unwrap(),
-            [Tamper {
-                path: "lab01/data/x.csv".into(),
-                change: Change::Missing
-            }]
-        );
-        write("lab01/tests/lab01.rs", "edited");
-        fs::remove_file(root.join("lab01/tests/data.json")).unwrap();
-        write("lab01/tests/mine.rs", "#[test] fn t() {}");
-        write("lab01/src/lib.rs", "student work is not protected");
-        let mut found = compare(&expected, root, &["lab01/tests", "lab01/data"]).unwrap();
-        found.sort();
-        let summary: Vec<(&str, Change)> =
-            found.iter().map(|t| (t.path.as_str(), t.change)).collect();
-        assert_eq!(
-            summary,
-            [
-                ("lab01/data/x.csv", Change::Missing),
-                ("lab01/tests/data.json", Change::Missing),
-                ("lab01/tests/lab01.rs", Change::Modified),
-                ("lab01/tests/mine.rs", Change::Added),
-            ]
         );
     }
 

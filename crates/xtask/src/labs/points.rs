@@ -7,10 +7,20 @@
 //! ```
 //!
 //! Without the file every lab weighs the same, 10 points. A lab earns its
-//! points in proportion to the tests it passes.
+//! points in proportion to the *weights* of the tests it passes; a test
+//! weighs 1 unless `[tests.labNN]` says otherwise, and a test there can be
+//! marked hidden — its source lives in the teacher's
+//! `exercises/hidden/labNN/*.rs`, never in the handout, and counts at
+//! grading (as in nbgrader):
+//!
+//! ```toml
+//! [tests.lab01]
+//! t05_tanh_and_its_derivative = 2
+//! t90_sigmoid_saturates = { weight = 2, hidden = true }
+//! ```
 
 use crate::Result;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -19,7 +29,7 @@ use std::path::Path;
 pub const DEFAULT_POINTS: f64 = 10.0;
 
 /// Maximum points of each lab.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Points {
     /// Points of a lab that is not listed in `labs`.
@@ -28,6 +38,47 @@ pub struct Points {
     /// Points by lab name (`lab06 = 20`).
     #[serde(default)]
     pub labs: BTreeMap<String, f64>,
+    /// Per lab, per test: its weight, and whether it is hidden.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tests: BTreeMap<String, BTreeMap<String, TestSpec>>,
+}
+
+/// One test's entry in `[tests.labNN]`: a weight, or a table.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum TestSpec {
+    /// `t05 = 2`
+    Weight(f64),
+    /// `t90 = { weight = 2, hidden = true }`
+    Table(TestTable),
+}
+
+/// The table form of a test's entry.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestTable {
+    /// Its weight (default 1).
+    #[serde(default = "one")]
+    pub weight: f64,
+    /// Kept in the teacher's copy, run only at grading.
+    #[serde(default)]
+    pub hidden: bool,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl TestSpec {
+    fn weight(&self) -> f64 {
+        match self {
+            TestSpec::Weight(w) | TestSpec::Table(TestTable { weight: w, .. }) => *w,
+        }
+    }
+
+    fn hidden(&self) -> bool {
+        matches!(self, TestSpec::Table(TestTable { hidden: true, .. }))
+    }
 }
 
 fn default_points() -> f64 {
@@ -39,6 +90,7 @@ impl Default for Points {
         Points {
             default: DEFAULT_POINTS,
             labs: BTreeMap::new(),
+            tests: BTreeMap::new(),
         }
     }
 }
@@ -47,8 +99,13 @@ impl Points {
     /// Parses `points.toml` text; every weight must be finite and ≥ 0.
     pub fn parse(text: &str) -> Result<Points> {
         let points: Points = toml::from_str(text)?;
+        let tests = points
+            .tests
+            .values()
+            .flat_map(|t| t.iter().map(|(k, v)| (k.as_str(), v.weight())));
         let all = std::iter::once(("default", points.default))
-            .chain(points.labs.iter().map(|(k, v)| (k.as_str(), *v)));
+            .chain(points.labs.iter().map(|(k, v)| (k.as_str(), *v)))
+            .chain(tests);
         for (name, value) in all {
             if !(value.is_finite() && value >= 0.0) {
                 return Err(
@@ -75,14 +132,51 @@ impl Points {
     pub fn max_for(&self, lab: &str) -> f64 {
         self.labs.get(lab).copied().unwrap_or(self.default)
     }
+
+    /// The weight of `test` in `lab` (1 unless `[tests.lab]` says).
+    pub fn weight(&self, lab: &str, test: &str) -> f64 {
+        self.tests
+            .get(lab)
+            .and_then(|t| t.get(test))
+            .map_or(1.0, TestSpec::weight)
+    }
+
+    /// The tests of `lab` marked hidden.
+    pub fn hidden(&self, lab: &str) -> Vec<String> {
+        self.tests.get(lab).map_or_else(Vec::new, |t| {
+            t.iter()
+                .filter(|(_, s)| s.hidden())
+                .map(|(n, _)| n.clone())
+                .collect()
+        })
+    }
+
+    /// The points file for students: without the hidden tests.
+    pub fn for_students(&self) -> Points {
+        let mut out = self.clone();
+        for tests in out.tests.values_mut() {
+            tests.retain(|_, s| !s.hidden());
+        }
+        out.tests.retain(|_, t| !t.is_empty());
+        out
+    }
+
+    /// The points of each test of `lab` (in the order given) when the lab
+    /// is worth [`Points::max_for`]: `max · wᵢ / Σw`.
+    pub fn per_test(&self, lab: &str, tests: &[String]) -> Vec<f64> {
+        let weights: Vec<f64> = tests.iter().map(|t| self.weight(lab, t)).collect();
+        let total: f64 = weights.iter().sum();
+        let max = self.max_for(lab);
+        weights
+            .iter()
+            .map(|w| if total > 0.0 { max * w / total } else { 0.0 })
+            .collect()
+    }
 }
 
-/// Points earned for `passed` of `total` tests out of `max`, to 0.01.
-pub fn earned(max: f64, passed: usize, total: usize) -> f64 {
-    if total == 0 {
-        return 0.0;
-    }
-    (max * passed as f64 / total as f64 * 100.0).round() / 100.0
+/// A sum of points, to 0.01.
+pub fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 #[cfg(test)]
@@ -121,11 +215,24 @@ mod tests {
     }
 
     #[test]
-    fn points_are_proportional_to_tests_passed() {
-        assert_eq!(earned(10.0, 14, 14), 10.0);
-        assert_eq!(earned(10.0, 0, 14), 0.0);
-        assert_eq!(earned(10.0, 1, 3), 3.33);
-        assert_eq!(earned(10.0, 0, 0), 0.0);
+    fn tests_have_weights_and_can_be_hidden() {
+        let p = Points::parse(
+            "[labs]\nlab01 = 12\n[tests.lab01]\nt02 = 3\nt09 = { weight = 2, hidden = true }\n",
+        )
+        .unwrap();
+        let tests: Vec<String> = ["t01", "t02", "t09"].map(String::from).into();
+        // weights 1 + 3 + 2 = 6: 12 points split 2, 6, 4
+        assert_eq!(p.per_test("lab01", &tests), [2.0, 6.0, 4.0]);
+        assert_eq!(p.hidden("lab01"), ["t09"]);
+        assert!(p.hidden("lab02").is_empty());
+        let students = p.for_students();
+        assert!(students.hidden("lab01").is_empty());
+        assert_eq!(students.weight("lab01", "t02"), 3.0);
+        let text = toml::to_string(&students).unwrap();
+        assert!(!text.contains("t09"), "{text}");
+        assert_eq!(Points::parse(&text).unwrap(), students);
+        assert!(Points::parse("[tests.lab01]\nt01 = -2\n").is_err());
+        assert!(Points::parse("[tests.lab01]\nt01 = { wieght = 2 }\n").is_err());
     }
 
     #[test]

@@ -81,7 +81,9 @@ impl Cargo {
             .current_dir(&self.workspace)
             .env("CARGO_TERM_COLOR", "never");
         if let Some(dir) = &self.target_dir {
-            cmd.env("CARGO_TARGET_DIR", dir);
+            // the grader's own target directory, whatever the caller set
+            cmd.env("CARGO_TARGET_DIR", dir)
+                .env_remove("CARGO_BUILD_TARGET_DIR");
         }
         cmd
     }
@@ -116,6 +118,61 @@ impl Cargo {
             return Ok(Build::Failed(vec![stderr.trim().to_string()]));
         }
         Ok(Build::Failed(errors))
+    }
+}
+
+/// What one build of several packages gave: the test binaries built, and
+/// the compiler's errors by the `Cargo.toml` of the package they are in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Built {
+    /// The integration-test executables that were built.
+    pub binaries: Vec<TestBinary>,
+    /// Rendered errors, by package manifest.
+    pub errors: Vec<(PathBuf, String)>,
+    /// What cargo said if it failed without a compiler error.
+    pub cargo_error: Option<String>,
+}
+
+impl Cargo {
+    /// Builds the integration tests of `packages` in one cargo run, going
+    /// on past a package that fails (`--keep-going`), so one broken lab
+    /// costs only itself (and the labs built on it).
+    pub fn build_integration_tests(&self, packages: &[&str]) -> Result<Built> {
+        let mut args = vec![
+            "build",
+            "--test",
+            "*",
+            "--keep-going",
+            "--message-format=json",
+        ];
+        for p in packages {
+            args.extend(["-p", p]);
+        }
+        let out = self.command(&args).stdin(Stdio::null()).output()?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let (binaries, _) = parse_build_messages(&stdout);
+        let mut errors = Vec::new();
+        for line in stdout.lines() {
+            let Ok(msg) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
+            if msg["reason"] == "compiler-message"
+                && msg["message"]["level"] == "error"
+                && let (Some(manifest), Some(text)) = (
+                    msg["manifest_path"].as_str(),
+                    msg["message"]["rendered"].as_str(),
+                )
+            {
+                errors.push((PathBuf::from(manifest), text.trim_end().to_string()));
+            }
+        }
+        let cargo_error = (!out.status.success() && errors.is_empty())
+            .then(|| String::from_utf8_lossy(&out.stderr).trim().to_string());
+        Ok(Built {
+            binaries,
+            errors,
+            cargo_error,
+        })
     }
 }
 
@@ -167,6 +224,9 @@ pub struct Finished {
     pub elapsed: Duration,
 }
 
+/// Most bytes kept of each of a test's two output streams.
+pub const MAX_OUTPUT: usize = 1 << 20;
+
 /// Runs `cmd` with its output captured, killing it after `timeout`.
 pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<Finished> {
     let start = Instant::now();
@@ -188,9 +248,13 @@ pub fn run_with_timeout(mut cmd: Command, timeout: Duration) -> Result<Finished>
     ]
     .map(|pipe| {
         thread::spawn(move || {
+            // keep the first MAX_OUTPUT bytes, drain the rest: a test that
+            // prints forever must not fill the grader's memory
             let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
+            if let Some(pipe) = pipe {
+                let mut pipe = pipe.take(MAX_OUTPUT as u64);
                 let _ = pipe.read_to_end(&mut bytes);
+                let _ = std::io::copy(pipe.get_mut(), &mut std::io::sink());
             }
             bytes
         })
@@ -258,6 +322,27 @@ pub struct TestRun {
     pub message: Option<String>,
     /// How long its process ran.
     pub seconds: f64,
+    /// Points earned (set by `grade`).
+    pub points: f64,
+    /// Points possible (set by `grade`).
+    pub max_points: f64,
+    /// A hidden test, from the teacher's copy only.
+    pub hidden: bool,
+}
+
+impl TestRun {
+    /// A test that did not pass, with why.
+    pub fn failed(name: &str, message: &str) -> TestRun {
+        TestRun {
+            name: name.to_string(),
+            passed: false,
+            message: Some(message.to_string()),
+            seconds: 0.0,
+            points: 0.0,
+            max_points: 0.0,
+            hidden: false,
+        }
+    }
 }
 
 /// Runs the single test `name` of `binary` in its own process.
@@ -311,6 +396,9 @@ pub fn judge(name: &str, done: &Finished, timeout: Duration) -> TestRun {
         passed,
         message,
         seconds,
+        points: 0.0,
+        max_points: 0.0,
+        hidden: false,
     }
 }
 
@@ -340,6 +428,9 @@ fn judge_in_batch(name: &str, done: &Finished) -> TestRun {
         passed,
         message,
         seconds: 0.0,
+        points: 0.0,
+        max_points: 0.0,
+        hidden: false,
     }
 }
 
