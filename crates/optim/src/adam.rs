@@ -153,8 +153,9 @@ impl Resumable for Adam {
     }
 }
 
-// ANCHOR: adam
 /// One tensor's step $t$ ($t = 1$ on the first, correction 4).
+// ANCHOR: adam
+// w ← w − η·m̂/(√v̂ + ε), t = 1 on the first step
 fn update(
     config: &AdamConfig,
     t: u64,

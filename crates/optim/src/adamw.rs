@@ -140,8 +140,9 @@ impl Resumable for AdamW {
     }
 }
 
-// ANCHOR: adam_w
 /// One tensor's step $t$: Adam's, after the decoupled decay $w \leftarrow w - \eta \lambda w$.
+// ANCHOR: adam_w
+// w ← w − η·λ·w, then Adam: w ← w − η·m̂/(√v̂ + ε)
 fn update(
     config: &AdamWConfig,
     t: u64,

@@ -117,8 +117,9 @@ impl Resumable for Momentum {
     }
 }
 
-// ANCHOR: momentum
 /// One tensor's step: $v \leftarrow \mu v + g$, $w \leftarrow w - \eta v$.
+// ANCHOR: momentum
+// v ← μ·v + g, w ← w − η·v
 fn update(
     config: &MomentumConfig,
     _t: u64,

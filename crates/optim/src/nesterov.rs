@@ -84,8 +84,9 @@ impl Resumable for Nesterov {
     }
 }
 
-// ANCHOR: nesterov
 /// One tensor's step: $v \leftarrow \mu v + g$, $w \leftarrow w - \eta (g + \mu v)$.
+// ANCHOR: nesterov
+// v ← μ·v + g, w ← w − η·(g + μ·v)
 fn update(
     config: &MomentumConfig,
     _t: u64,

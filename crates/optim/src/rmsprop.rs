@@ -117,9 +117,10 @@ impl Resumable for RmsProp {
     }
 }
 
-// ANCHOR: rms_prop
 /// One tensor's step: $s \leftarrow \rho s + (1 - \rho) g^2$,
 /// $w \leftarrow w - \frac{\eta}{\sqrt{s} + \varepsilon} g$.
+// ANCHOR: rms_prop
+// s ← ρ·s + (1 − ρ)·g², w ← w − η·g/(√s + ε)
 fn update(
     config: &RmsPropConfig,
     _t: u64,

@@ -97,8 +97,9 @@ impl Resumable for Sgd {
     }
 }
 
-// ANCHOR: sgd
 /// One tensor's step: $w \leftarrow w - \eta\, \partial \mathcal{L} / \partial w$.
+// ANCHOR: sgd
+// w ← w − η·∂L/∂w
 fn update(
     config: &SgdConfig,
     _t: u64,

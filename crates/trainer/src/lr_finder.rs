@@ -147,7 +147,6 @@ pub struct LrFinderResult {
     pub stopped_early: bool,
 }
 
-// ANCHOR: lr_range_test
 /// Runs the range test on a copy of `model` with batches of `train` (see
 /// the [module docs](self) for the rule).
 ///
@@ -160,6 +159,7 @@ pub struct LrFinderResult {
 /// assert!(result.suggestion > 1e-6 && result.suggestion < 1.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+// ANCHOR: lr_range_test
 pub fn lr_range_test(
     model: &Mlp,
     train: &Dataset,
@@ -182,6 +182,8 @@ pub fn lr_range_test(
     let (mut learning_rates, mut losses, mut smoothed) = (Vec::new(), Vec::new(), Vec::new());
     let (mut average, mut best) = (0.0, f64::INFINITY);
     let mut stopped_early = false;
+    // ANCHOR_END: lr_range_test
+    // ANCHOR: lr_range_test_loop
     for i in 0..config.steps {
         let (epoch, batch) = (i / batches, i % batches);
         if batch == 0 {
@@ -189,7 +191,7 @@ pub fn lr_range_test(
         }
         let start = batch * batch_size;
         let (x, y) = buffers.fill(train.x(), &y, &order[start..(start + batch_size).min(n)]);
-        // $\eta_i = \eta_{\text{start}} (\eta_{\text{end}} / \eta_{\text{start}})^{i / (N - 1)}$
+        // η_i = η_start·(η_end / η_start)^(i / (N − 1))
         let eta = config.start_lr * ratio.powf(i as f64 / (config.steps - 1) as f64);
         optimizer.set_learning_rate(eta);
         let loss = match forward_loss(&model, &objective, &mut workspace, x, y) {
@@ -200,7 +202,7 @@ pub fn lr_range_test(
             }
             Err(StepError::Other(err)) => return Err(err),
         };
-        // $a_i = \beta a_{i-1} + (1 - \beta) \mathcal{L}_i$, $\bar{\mathcal{L}}_i = a_i / (1 - \beta^{i+1})$
+        // a_i = β·a_(i−1) + (1 − β)·L_i, L̄_i = a_i / (1 − β^(i+1))
         average = beta * average + (1.0 - beta) * loss;
         let smooth = average / (1.0 - beta.powi(i as i32 + 1));
         learning_rates.push(eta);
@@ -211,6 +213,8 @@ pub fn lr_range_test(
             stopped_early = true;
             break;
         }
+        // ANCHOR_END: lr_range_test_loop
+        // ANCHOR: lr_range_test_step
         match backward_update(&mut model, &mut *optimizer, &mut workspace, x) {
             Ok(()) => {}
             Err(StepError::Diverged(_)) => {
@@ -227,6 +231,8 @@ pub fn lr_range_test(
             expected: "a rate small enough that the loss does not blow up in the first two batches",
         });
     }
+    // ANCHOR_END: lr_range_test_step
+    // ANCHOR: lr_range_test_result
     let minimum = (0..smoothed.len())
         .min_by(|&a, &b| smoothed[a].total_cmp(&smoothed[b]))
         .expect("at least two points");
@@ -247,7 +253,7 @@ pub fn lr_range_test(
         stopped_early,
     })
 }
-// ANCHOR_END: lr_range_test
+// ANCHOR_END: lr_range_test_result
 
 /// $(\bar{\mathcal{L}}_i - \bar{\mathcal{L}}_{i-1}) / (\ln \eta_i - \ln \eta_{i-1})$.
 fn slope(learning_rates: &[f64], smoothed: &[f64], i: usize) -> f64 {

@@ -8,7 +8,6 @@ use ndarray::ArrayView2;
 use super::{Gradients, Objective};
 use crate::{Head, Linear, Mlp, ModelError};
 
-// ANCHOR: autograd_path
 /// The loss of the batch `(x, y)` and its gradients computed by recording
 /// the forward pass on an [`autograd::Tape`] and running its reverse mode:
 /// no derivative is written here, each tape operation brings its own.
@@ -18,6 +17,7 @@ use crate::{Head, Linear, Mlp, ModelError};
 /// `manual_and_autograd_backward_agree` in `tests/backprop.rs`, to $10^{-10}$
 /// on random networks and batches). It allocates a matrix per operation,
 /// so the trainer uses the manual pass.
+// ANCHOR: autograd_path
 pub fn loss_and_gradients_autograd(
     mlp: &Mlp,
     x: ArrayView2<'_, f64>,
@@ -41,12 +41,14 @@ pub fn loss_and_gradients_autograd(
         let w = tape.parameter(layer.weight.clone());
         let b = tape.parameter_row(layer.bias.view());
         parameters.push((w, b));
-        let a_w = tape.matmul_t(a, w)?; // a_{l-1} W_lᵀ
-        z = tape.add_bias(a_w, b)?; // z_l = a_{l-1} W_lᵀ + b_l
+        let a_w = tape.matmul_t(a, w)?; // a_(l−1)·W_lᵀ
+        z = tape.add_bias(a_w, b)?; // z_l = a_(l−1)·W_lᵀ + b_l
         if l < last {
             a = tape.activation(z, &mlp.hidden()); // a_l = f(z_l)
         }
     }
+    // ANCHOR_END: autograd_path
+    // ANCHOR: autograd_path_backward
     let prediction = match mlp.head() {
         _ if loss.takes_logits() => z,
         Head::Identity => z,
@@ -71,4 +73,4 @@ pub fn loss_and_gradients_autograd(
         .collect();
     Ok((tape.scalar(loss_var)?, Gradients::from_layers(layers)))
 }
-// ANCHOR_END: autograd_path
+// ANCHOR_END: autograd_path_backward

@@ -40,11 +40,12 @@ pub fn delta_below(
 }
 // ANCHOR_END: delta_below
 
-// ANCHOR: backward
 /// The backward pass: from $\delta_L = \partial \mathcal{L} / \partial z_L$
 /// (given by the loss, [`Objective::loss_and_delta`](crate::Objective::loss_and_delta)),
 /// steps 2 and 3 from the last layer down to the first. `pass` is the
 /// forward pass of the same batch.
+// ANCHOR: backward
+// from δ_L = ∂L/∂z_L down to the first layer
 pub fn backward(mlp: &Mlp, pass: &ForwardPass, delta_last: Array2<f64>) -> Gradients {
     let layers = mlp.layers();
     let mut grads = vec![Linear::zeros(0, 0); layers.len()];

@@ -89,7 +89,8 @@ impl Objective {
                 // ANCHOR: sigmoid_chain
                 let p = z.mapv(sigmoid); // p = σ(z)
                 let (value, dl_dp) = loss.value_and_gradient(p.view(), y)?; // ∂L/∂p
-                let delta = dl_dp * &p.mapv(|p| p * (1.0 - p)); // δ = ∂L/∂p ⊙ σ′(z), σ′(z) = p(1 − p)
+                // δ = ∂L/∂p ⊙ σ′(z), σ′(z) = p(1 − p)
+                let delta = dl_dp * &p.mapv(|p| p * (1.0 - p));
                 // ANCHOR_END: sigmoid_chain
                 Ok((value, delta))
             }

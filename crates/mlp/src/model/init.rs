@@ -142,14 +142,14 @@ impl Init {
             Self::Uniform { limit } => uniform(fan_in, fan_out, limit, rng),
             // ANCHOR: xavier
             Self::Xavier => {
-                // $r = \sqrt{6 / (n_\text{in} + n_\text{out})}$, so that $r^2 / 3 = 2 / (n_\text{in} + n_\text{out})$
+                // r = √(6 / (n_in + n_out)), so that r²/3 = 2 / (n_in + n_out)
                 let r = (6.0 / (fan_in + fan_out) as f64).sqrt();
                 uniform(fan_in, fan_out, r, rng)
             }
             // ANCHOR_END: xavier
             // ANCHOR: he
             Self::He => {
-                // $\sigma = \sqrt{2 / n_\text{in}}$
+                // σ = √(2 / n_in)
                 let sigma = (2.0 / fan_in as f64).sqrt();
                 let normal = Normal::new(0.0, sigma).expect("σ is finite and > 0");
                 Array2::from_shape_simple_fn((fan_out, fan_in), || normal.sample(rng))

@@ -62,8 +62,9 @@ pub fn fit(
     Ok(())
 }
 
-// ANCHOR: update
 /// One optimizer step over every $W_l$ and $b_l$ (tensors $2l$ and $2l + 1$).
+// ANCHOR: update
+// W_l and b_l are tensors 2l and 2l + 1
 pub fn update(
     model: &mut Mlp,
     gradients: &Gradients,

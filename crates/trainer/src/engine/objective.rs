@@ -97,7 +97,6 @@ fn check_targets(y: ArrayView2<'_, f64>) -> Result<(), LossError> {
     }
 }
 
-// ANCHOR: softmax_cross_entropy
 /// Cross-entropy of $\mathrm{SoftMax}(z)$ and its gradient in one pass per
 /// sample, written into `delta` — the "softmax + CE" fusion:
 ///
@@ -114,6 +113,8 @@ fn check_targets(y: ArrayView2<'_, f64>) -> Result<(), LossError> {
 /// $\frac1n(\mathrm{SoftMax}(z) - y)$: the SoftMax's Jacobian and the
 /// logarithm's $1/p$ cancel. Equal to [`losses::CrossEntropyWithLogits`]
 /// (test `fused_softmax_ce_equals_the_loss_crate`).
+// ANCHOR: softmax_cross_entropy
+// L = −(1/n)·Σ y·log SoftMax(z), δ = (SoftMax(z)·s − y)/n, s = Σ_k y_k
 fn softmax_cross_entropy(
     z: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
