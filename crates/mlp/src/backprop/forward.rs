@@ -32,7 +32,7 @@ impl ForwardPass {
 ///
 /// $$ z_l = a_{l-1} W_l^\top + \mathbf{1} b_l^\top, \qquad a_l = f(z_l), \qquad a_0 = X. $$
 // ANCHOR: forward
-// z_l = a_{l−1}·W_lᵀ + 1·b_lᵀ, a_l = f(z_l), a₀ = X
+// z_l = a_(l−1)·W_lᵀ + b_l, a_l = f(z_l), a₀ = X
 pub fn forward(mlp: &Mlp, x: ArrayView2<'_, f64>) -> Result<ForwardPass, ModelError> {
     mlp.check_input(x)?;
     let f = mlp.hidden();
