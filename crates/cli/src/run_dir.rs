@@ -12,7 +12,7 @@
 //! `run.json` is the folder's manifest: it names the run (a run id), says
 //! whether the run finished or was interrupted, lists every other file with
 //! its SHA-256, and carries a SHA-256 of its own content. `nn eval` and
-//! `nn resume` [`verify`] a folder before they read it: an edited
+//! `nn resume` [`RunFile::verify`] a folder before they read it: an edited
 //! `run.json`, a file from another run, a missing or extra file are
 //! refused. (The folder is written as a whole, see [`crate::folder`], so a
 //! mixed folder can only come from a hand-made copy.)

@@ -15,7 +15,7 @@ pub struct TrajectoryRow {
     pub problem: &'static str,
     /// Steps taken (0 is the start).
     pub step: usize,
-    /// The optimizer ([`Optimizer::name`]).
+    /// The optimizer ([`Resumable::name`](crate::Resumable::name)).
     pub optimizer: &'static str,
     /// First coordinate.
     pub x: f64,

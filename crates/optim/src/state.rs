@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// belong to the optimizer's config, which a checkpoint stores beside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OptimizerState {
-    /// The optimizer's [`name`](crate::Optimizer::name) (`"adam"` …).
+    /// The optimizer's [`name`](crate::Resumable::name) (`"adam"` …).
     pub optimizer: String,
     /// The learning rate $\eta$ at the time of saving.
     pub learning_rate: f64,

@@ -64,7 +64,7 @@ pub struct TrainConfig {
     /// Whether the schedule counts batches or epochs.
     #[serde(default)]
     pub schedule_unit: ScheduleUnit,
-    /// The loss; it must fit the network's head ([`Head::check_loss`](crate::Head::check_loss)).
+    /// The loss; it must fit the network's head ([`Head::check_loss`](mlp::Head::check_loss)).
     pub loss: LossKind,
     /// Seed of the per-epoch shuffles (see [`epoch_order`](crate::epoch_order)).
     pub seed: u64,

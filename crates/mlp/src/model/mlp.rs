@@ -234,7 +234,7 @@ impl Mlp {
     }
 
     /// Every weight and bias in one vector: layer by layer, $W_l$ row by
-    /// row, then $b_l$ (the order [`Gradients::to_vec`] uses too).
+    /// row, then $b_l$ (the order [`Gradients::to_vec`](crate::Gradients::to_vec) uses too).
     pub fn to_vec(&self) -> Vec<f64> {
         let mut flat = Vec::with_capacity(self.n_parameters());
         for layer in &self.layers {
