@@ -12,6 +12,7 @@ window.courseServe = (function () {
 
     const PLAYGROUND = 'https://play.rust-lang.org/';
     const RUNNING = 'Running...'; // what book.js writes before it sends the code
+    const WAITING = 'компиляция…'; // what this file writes while the server works
 
     function token() {
         const meta = document.querySelector('meta[name="course-run-token"]');
@@ -34,7 +35,7 @@ window.courseServe = (function () {
     function showWaiting(blocks) {
         blocks.forEach(function (block) {
             block.dataset.courseWaiting = '1';
-            block.textContent = 'компиляция…';
+            block.textContent = WAITING;
         });
         post('/status')
             .then(function (r) { return r.json(); })
@@ -44,7 +45,7 @@ window.courseServe = (function () {
                 }
                 blocks.forEach(function (block) {
                     if (block.dataset.courseWaiting) {
-                        block.textContent = 'компиляция… идёт первая сборка крейтов курса ' +
+                        block.textContent = WAITING + ' идёт первая сборка крейтов курса ' +
                             '(после cargo test — десятки секунд, с нуля — минуты; потом ▶ отвечает за секунды)';
                     }
                 });
@@ -137,7 +138,10 @@ window.courseServe = (function () {
         function resultOf(pre) {
             return until(function () {
                 const result = pre.querySelector('code.result');
-                if (!result || result.dataset.courseWaiting || result.textContent === RUNNING) {
+                // Between the server's answer and book.js writing it, the
+                // block still says WAITING: that is not the output either.
+                if (!result || result.dataset.courseWaiting || result.textContent === RUNNING ||
+                    result.textContent.startsWith(WAITING)) {
                     return null;
                 }
                 return result.textContent;

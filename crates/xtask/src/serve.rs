@@ -24,6 +24,7 @@ mod scratch;
 mod selftest;
 mod site;
 mod snippet;
+mod wire;
 
 /// Options of `cargo xtask serve`.
 #[derive(clap::Args)]

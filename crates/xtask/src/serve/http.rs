@@ -1,24 +1,25 @@
 //! The HTTP side: the served book's files, and the playground's two calls
 //! that mdBook's script makes (`/meta/crates`, `/evaluate.json`), each behind
-//! the checks of [`super::guard`]. One thread per request; the runs
-//! themselves wait in the runner's queue.
+//! the checks of [`super::guard`]. One thread per connection, one request
+//! per connection ([`super::wire`]); the runs themselves wait in the
+//! runner's queue.
 
 use super::guard::{self, Own, Refusal};
 use super::runner::{Runner, Warmup};
 use super::site;
+use super::wire::{self, Malformed, Request, Response};
 use crate::Result;
-use std::io::Read as _;
+use std::net::TcpListener;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
-use tiny_http::{Header, Method, Request, Response};
 
 /// Largest run request accepted (a snippet is a few KB).
 const MAX_BODY: u64 = 1 << 20;
 
 /// The server, bound and ready to [`serve`](Server::serve).
 pub struct Server {
-    http: tiny_http::Server,
+    listener: TcpListener,
     inner: Arc<Inner>,
 }
 
@@ -32,16 +33,12 @@ struct Inner {
 impl Server {
     /// Binds 127.0.0.1:`port` (0: any free port) for the book in `book_dir`.
     pub fn bind(port: u16, book_dir: PathBuf, runner: Arc<Runner>) -> Result<Server> {
-        let http = tiny_http::Server::http(("127.0.0.1", port))
+        let listener = TcpListener::bind(("127.0.0.1", port))
             .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (try --port)"))?;
-        let port = http
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .ok_or("the server has no TCP address")?;
+        let port = listener.local_addr()?.port();
         let book_dir = book_dir.canonicalize()?;
         Ok(Server {
-            http,
+            listener,
             inner: Arc::new(Inner {
                 own: Own {
                     port,
@@ -73,52 +70,53 @@ impl Server {
 
     /// Answers requests until the process ends.
     pub fn serve(&self) {
-        for request in self.http.incoming_requests() {
+        for stream in self.listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
             let inner = Arc::clone(&self.inner);
-            std::thread::spawn(move || inner.handle(request));
+            std::thread::spawn(move || {
+                let answer = match wire::read(&mut stream, MAX_BODY) {
+                    Ok(request) => (inner.handle(&request), request.method == "HEAD"),
+                    Err(Malformed::Gone) => return,
+                    Err(Malformed::Answer(status, why)) => (
+                        response(status, "text/plain; charset=utf-8", why.into()),
+                        false,
+                    ),
+                };
+                let _ = wire::write(&mut stream, &answer.0, answer.1);
+            });
         }
     }
 }
 
-fn header<'a>(request: &'a Request, name: &'static str) -> Option<&'a str> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
-}
-
-fn with_header(
-    response: Response<std::io::Cursor<Vec<u8>>>,
-    name: &str,
-    value: &str,
-) -> Response<std::io::Cursor<Vec<u8>>> {
-    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        Ok(h) => response.with_header(h),
-        Err(()) => response,
+/// A response with the headers every answer carries.
+fn response(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+    let headers = vec![
+        ("Content-Type", content_type.to_owned()),
+        // the token changes at every start: never cache a page
+        ("Cache-Control", "no-store".to_owned()),
+        ("X-Content-Type-Options", "nosniff".to_owned()),
+        ("Referrer-Policy", "no-referrer".to_owned()),
+        // no foreign page may frame the book and steer its buttons
+        ("X-Frame-Options", "DENY".to_owned()),
+        (
+            "Content-Security-Policy",
+            "frame-ancestors 'none'".to_owned(),
+        ),
+    ];
+    Response {
+        status,
+        headers,
+        body,
     }
 }
 
-/// A response with the headers every answer carries.
-fn response(status: u16, content_type: &str, body: Vec<u8>) -> Response<std::io::Cursor<Vec<u8>>> {
-    let r = Response::from_data(body).with_status_code(status);
-    let r = with_header(r, "Content-Type", content_type);
-    // the token changes at every start: never cache a page
-    let r = with_header(r, "Cache-Control", "no-store");
-    let r = with_header(r, "X-Content-Type-Options", "nosniff");
-    let r = with_header(r, "Referrer-Policy", "no-referrer");
-    // no foreign page may frame the book and steer its buttons
-    let r = with_header(r, "X-Frame-Options", "DENY");
-    with_header(r, "Content-Security-Policy", "frame-ancestors 'none'")
-}
-
-fn json(status: u16, value: &impl serde::Serialize) -> Response<std::io::Cursor<Vec<u8>>> {
+fn json(status: u16, value: &impl serde::Serialize) -> Response {
     let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
     response(status, "application/json", body)
 }
 
 /// A refusal as mdBook's page shows it: in the result block.
-fn refused(refusal: &Refusal) -> Response<std::io::Cursor<Vec<u8>>> {
+fn refused(refusal: &Refusal) -> Response {
     json(
         403,
         &serde_json::json!({
@@ -130,17 +128,16 @@ fn refused(refusal: &Refusal) -> Response<std::io::Cursor<Vec<u8>>> {
 }
 
 impl Inner {
-    fn handle(&self, mut request: Request) {
+    fn handle(&self, request: &Request) -> Response {
         let path = request
-            .url()
+            .target
             .split(['?', '#'])
             .next()
             .unwrap_or("/")
             .to_owned();
-        let method = request.method().clone();
-        if let Err(refusal) = self.own.check_host(header(&request, "Host")) {
-            let _ = request.respond(refused(&refusal));
-            return;
+        let method = request.method.as_str();
+        if let Err(refusal) = self.own.check_host(request.header("Host")) {
+            return refused(&refusal);
         }
         let api = matches!(
             path.as_str(),
@@ -148,41 +145,36 @@ impl Inner {
         );
         if api {
             let checked = self.own.check_run(
-                header(&request, "Host"),
-                header(&request, "Origin"),
-                header(&request, "Sec-Fetch-Site"),
-                header(&request, guard::TOKEN_HEADER),
+                request.header("Host"),
+                request.header("Origin"),
+                request.header("Sec-Fetch-Site"),
+                request.header(guard::TOKEN_HEADER),
             );
             if let Err(refusal) = checked {
-                let _ = request.respond(refused(&refusal));
-                return;
+                return refused(&refusal);
             }
-            if method != Method::Post {
-                let _ = request.respond(json(405, &serde_json::json!({"result": "только POST"})));
-                return;
+            if method != "POST" {
+                return json(405, &serde_json::json!({"result": "только POST"}));
             }
-            let reply = match path.as_str() {
+            return match path.as_str() {
                 "/meta/crates" => self.crates(),
                 "/status" => self.status(),
-                "/evaluate.json" => self.evaluate(&mut request),
-                _ => self.self_test(&mut request),
+                "/evaluate.json" => self.evaluate(request),
+                _ => self.self_test(request),
             };
-            let _ = request.respond(reply);
-            return;
         }
-        let reply = match method {
-            Method::Get | Method::Head => self.file(&path),
+        match method {
+            "GET" | "HEAD" => self.file(&path),
             _ => response(
                 405,
                 "text/plain; charset=utf-8",
                 b"method not allowed".to_vec(),
             ),
-        };
-        let _ = request.respond(reply);
+        }
     }
 
     /// mdBook's list of crates a snippet may `extern crate`.
-    fn crates(&self) -> Response<std::io::Cursor<Vec<u8>>> {
+    fn crates(&self) -> Response {
         let crates: Vec<_> = self
             .runner
             .crates()
@@ -193,7 +185,7 @@ impl Inner {
     }
 
     /// Whether the first build is done (the page shows it while it waits).
-    fn status(&self) -> Response<std::io::Cursor<Vec<u8>>> {
+    fn status(&self) -> Response {
         let (state, detail) = match self.runner.warmup() {
             Warmup::Building => ("building", String::new()),
             Warmup::Ready(s) => ("ready", format!("{s:.1}")),
@@ -202,21 +194,15 @@ impl Inner {
         json(200, &serde_json::json!({"warmup": state, "detail": detail}))
     }
 
-    fn body(request: &mut Request) -> std::result::Result<serde_json::Value, String> {
-        let mut body = Vec::new();
-        request
-            .as_reader()
-            .take(MAX_BODY + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| e.to_string())?;
-        if body.len() as u64 > MAX_BODY {
+    fn body(request: &Request) -> std::result::Result<serde_json::Value, String> {
+        let Some(body) = &request.body else {
             return Err(format!("запрос больше {} КБ", MAX_BODY / 1024));
-        }
-        serde_json::from_slice(&body).map_err(|e| format!("запрос не JSON: {e}"))
+        };
+        serde_json::from_slice(body).map_err(|e| format!("запрос не JSON: {e}"))
     }
 
     /// mdBook's run call: `{"code": …}` in, `{"result": …}` out.
-    fn evaluate(&self, request: &mut Request) -> Response<std::io::Cursor<Vec<u8>>> {
+    fn evaluate(&self, request: &Request) -> Response {
         let code = match Self::body(request) {
             Ok(v) => v["code"].as_str().map(str::to_owned),
             Err(e) => return json(400, &serde_json::json!({"result": e, "error": e})),
@@ -237,7 +223,7 @@ impl Inner {
     }
 
     /// `--self-test`: the page reports what it found.
-    fn self_test(&self, request: &mut Request) -> Response<std::io::Cursor<Vec<u8>>> {
+    fn self_test(&self, request: &Request) -> Response {
         let report = match Self::body(request) {
             Ok(v) => v.to_string(),
             Err(e) => return json(400, &serde_json::json!({"result": e})),
@@ -255,7 +241,7 @@ impl Inner {
     }
 
     /// A file of the served book; pages get the token.
-    fn file(&self, url_path: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    fn file(&self, url_path: &str) -> Response {
         let not_found = || response(404, "text/plain; charset=utf-8", b"not found".to_vec());
         let Some(path) = local_path(&self.book_dir, url_path) else {
             return not_found();

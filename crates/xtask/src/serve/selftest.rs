@@ -26,7 +26,7 @@ const PLAIN_REPORTS: &str = "завершилась успешно";
 /// Longest wait for the first build of the course crates (a cold one on a
 /// busy machine), and then for the page's report.
 const PATIENCE: Duration = Duration::from_secs(30 * 60);
-const AFTER_BUILD: Duration = Duration::from_secs(180);
+const AFTER_BUILD: Duration = Duration::from_secs(90);
 
 /// The browser's process group, for a server stopped by a signal.
 pub static BROWSER: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
@@ -71,7 +71,6 @@ fn query_escape(s: &str) -> String {
 pub fn run(server: &Server) -> Result {
     let reports = server.expect_reports();
     let browser = browser()?;
-    let profile = tempfile::tempdir()?;
     let url = format!(
         "{}{CHAPTER}?self-test&code={}",
         server.url(),
@@ -79,44 +78,8 @@ pub fn run(server: &Server) -> Result {
     );
     println!("self-test: {browser} opens {}{CHAPTER}", server.url());
     let started = Instant::now();
-    let log = profile.path().join("chromium.log");
-    let mut child = Command::new(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--no-first-run",
-            "--no-default-browser-check",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(&url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log)?)
-        .process_group(0)
-        .spawn()
-        .map_err(|e| format!("cannot start {browser}: {e}"))?;
-    BROWSER.store(
-        i32::try_from(child.id()).unwrap_or(0),
-        std::sync::atomic::Ordering::SeqCst,
-    );
-    let report = wait_for_report(server, &reports, started);
-    kill_browser();
-    let _ = child.wait();
-    let report = report.map_err(|why| {
-        let said = std::fs::read_to_string(&log).unwrap_or_default();
-        let mut tail: Vec<&str> = said.lines().rev().take(20).collect();
-        tail.reverse();
-        format!(
-            "self-test: {why}; the browser's last words:\n{}",
-            tail.join("\n")
-        )
-    })?;
+    let report = open_page(server, &reports, &browser, &url, started)?
+        .map_err(|why| format!("self-test: {why}"))?;
     let report: serde_json::Value = serde_json::from_str(&report)?;
     check(&report)?;
     println!(
@@ -132,6 +95,60 @@ pub fn run(server: &Server) -> Result {
             .unwrap_or_default(),
     );
     Ok(())
+}
+
+/// One start of the browser on `url`: the page's report, or why there was
+/// none (with the browser's last lines of log).
+fn open_page(
+    server: &Server,
+    reports: &std::sync::mpsc::Receiver<String>,
+    browser: &str,
+    url: &str,
+    started: Instant,
+) -> Result<std::result::Result<String, String>> {
+    let profile = tempfile::tempdir()?;
+    let log = profile.path().join("chromium.log");
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--no-first-run",
+            "--no-default-browser-check",
+            // the page's console messages go to the log too
+            "--enable-logging=stderr",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log)?)
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot start {browser}: {e}"))?;
+    BROWSER.store(
+        i32::try_from(child.id()).unwrap_or(0),
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    let report = wait_for_report(server, reports, started);
+    kill_browser();
+    let _ = child.wait();
+    Ok(report.map_err(|why| {
+        let said = std::fs::read_to_string(&log).unwrap_or_default();
+        let mut tail: Vec<&str> = said
+            .lines()
+            .filter(|line| !line.contains("dbus") && !line.trim().is_empty())
+            .rev()
+            .take(20)
+            .collect();
+        tail.reverse();
+        format!("{why}; the browser's last words:\n{}", tail.join("\n"))
+    }))
 }
 
 /// The page's report: it may wait for the first build, then has
