@@ -1,11 +1,14 @@
-//! # The learning-rate range test (Smith, 2015)
+//! # The learning-rate range test (fast.ai's form of Smith's idea)
 //!
 //! The lecture ends: too large a learning rate shows as an oscillating or
 //! quickly growing loss, too small a one as a slowly falling loss. Smith's
-//! *Cyclical Learning Rates for Training Neural Networks* (arXiv 1506.01186,
-//! the source the lecture cites, §3.3) turns that into a measurement: train
-//! for a few hundred batches while the learning rate grows exponentially
-//! from tiny to huge, and watch the loss.
+//! *Cyclical Learning Rates for Training Neural Networks* (2015, arXiv
+//! 1506.01186, §3.3, the source the lecture cites) turns that into a
+//! measurement: raise the rate *linearly* over a few epochs and read the
+//! *accuracy*. This module does what Smith (2018, arXiv 1803.09820) and
+//! fast.ai's `lr_find` (Howard & Gugger, 2020) do instead, as ch07 of the
+//! book explains: train for a few hundred batches while the learning rate
+//! grows *exponentially* from tiny to huge, and watch the smoothed *loss*.
 //!
 //! $$ \eta_i = \eta_{\text{start}} \left(\frac{\eta_{\text{end}}}{\eta_{\text{start}}}\right)^{i/(N-1)}, \qquad i = 0 \dots N-1. $$
 //!

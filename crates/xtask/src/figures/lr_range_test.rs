@@ -1,4 +1,4 @@
-//! The LR range test of Smith (2015) on the digits: `trainer::lr_finder`
+//! The LR range test (fast.ai's form, Smith 2018) on the digits: `trainer::lr_finder`
 //! trains the network of [`super::learning_rates`] with SGD while $\eta$
 //! grows exponentially batch by batch, and records the loss. Marked: the
 //! rate at the minimum of the smoothed loss, $\eta^\star$, and the

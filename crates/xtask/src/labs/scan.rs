@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn every_way_to_the_secret_or_a_fake_result_is_flagged() {
-        let cases: [(&str, &str); 18] = [
+        let cases: [(&str, &str); 24] = [
             (
                 "pub fn f() { std::process::exit(0) }",
                 "`process` (модуль std)",
@@ -326,6 +326,24 @@ mod tests {
             ),
             ("include!(\"/etc/passwd\");", "`include!`"),
             ("const K: &str = env!(\"HOME\");", "`env!`"),
+            (
+                "const K: Option<&str> = option_env!(\"HOME\");",
+                "`option_env!`",
+            ),
+            (
+                "const B: &[u8] = include_bytes!(\"../tests/lab01.rs\");",
+                "`include_bytes!`",
+            ),
+            ("fn f() { core::arch::asm!(\"nop\"); }", "`asm!`"),
+            (
+                "#[export_name = \"main\"] pub fn f() {}",
+                "атрибут `#[export_name]`",
+            ),
+            (
+                "#[link(name = \"c\")] unsafe extern \"C\" {}",
+                "атрибут `#[link]`",
+            ),
+            ("#[used] static K: u8 = 0;", "атрибут `#[used]`"),
             ("#[path = \"../../x.rs\"] mod x;", "атрибут `#[path]`"),
             (
                 "#[unsafe(no_mangle)] pub fn main() {}",
