@@ -48,56 +48,83 @@ impl Cell {
     }
 }
 
-/// An upper bound on a time (or lower bound on a rate) that ours must meet.
+/// What ours must meet: an upper bound on a time (or lower bound on a
+/// rate), a speed-up over PyTorch measured in the same run, or both.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Target {
     /// The bound, in the row's unit.
-    pub bound: f64,
-    /// Whether ours must also be no slower than PyTorch measured in the same run.
-    pub no_slower_than_pytorch: bool,
+    pub bound: Option<f64>,
+    /// How many times faster than PyTorch ours must be (1.0: no slower).
+    pub speedup_over_pytorch: Option<f64>,
 }
 
 impl Target {
+    /// A bound alone.
+    pub fn bound(bound: f64) -> Self {
+        Target {
+            bound: Some(bound),
+            speedup_over_pytorch: None,
+        }
+    }
+
+    /// A speed-up over PyTorch alone.
+    pub fn faster_than_pytorch(times: f64) -> Self {
+        Target {
+            bound: None,
+            speedup_over_pytorch: Some(times),
+        }
+    }
+
     /// Whether `ours` meets the target, or `None` while ours is not measured
     /// (or PyTorch is needed and missing).
     pub fn met(&self, unit: Unit, ours: &Cell, pytorch: &Cell) -> Option<bool> {
         let ours = ours.value()?;
-        let within_bound = if unit.is_time() {
-            ours <= self.bound
-        } else {
-            ours >= self.bound
-        };
-        let against_pytorch = if self.no_slower_than_pytorch {
-            unit.speedup(ours, pytorch.value()?) >= 1.0
-        } else {
-            true
+        let within_bound = self.bound.is_none_or(|bound| within(unit, ours, bound));
+        let against_pytorch = match self.speedup_over_pytorch {
+            Some(times) => unit.speedup(ours, pytorch.value()?) >= times,
+            None => true,
         };
         Some(within_bound && against_pytorch)
     }
 
     fn render(&self, unit: Unit, ours: &Cell, pytorch: &Cell) -> String {
         let sign = if unit.is_time() { "≤" } else { "≥" };
-        let mut text = format!("{sign} {}", format_value(self.bound, unit));
-        if self.no_slower_than_pytorch {
-            text.push_str(" and ≤ PyTorch");
+        let mut parts = Vec::new();
+        if let Some(bound) = self.bound {
+            parts.push(format!("{sign} {}", format_value(bound, unit)));
+        }
+        match self.speedup_over_pytorch {
+            Some(1.0) => parts.push("≤ PyTorch".to_owned()),
+            Some(times) => parts.push(format!("≥ {times:.1}× faster than PyTorch")),
+            None => {}
         }
         let verdict = match (self.met(unit, ours, pytorch), ours.value()) {
             (Some(true), _) => ": met".to_owned(),
-            (Some(false), Some(v)) => {
-                let by = if unit.is_time() {
-                    v / self.bound
-                } else {
-                    self.bound / v
-                };
-                if self.no_slower_than_pytorch && by <= 1.0 {
-                    ": MISSED (slower than PyTorch)".to_owned()
-                } else {
+            (Some(false), Some(v)) => match self.bound {
+                Some(bound) if !within(unit, v, bound) => {
+                    let by = if unit.is_time() { v / bound } else { bound / v };
                     format!(": MISSED ({by:.2}× the bound)")
                 }
-            }
+                _ => {
+                    let speedup = pytorch.value().map_or(0.0, |p| unit.speedup(v, p));
+                    if speedup < 1.0 {
+                        ": MISSED (slower than PyTorch)".to_owned()
+                    } else {
+                        format!(": MISSED (only {speedup:.2}× faster)")
+                    }
+                }
+            },
             _ => String::new(),
         };
-        text + &verdict
+        parts.join(" and ") + &verdict
+    }
+}
+
+fn within(unit: Unit, ours: f64, bound: f64) -> bool {
+    if unit.is_time() {
+        ours <= bound
+    } else {
+        ours >= bound
     }
 }
 
@@ -238,8 +265,8 @@ mod tests {
     #[test]
     fn targets_are_judged_on_bound_and_pytorch() {
         let t = Target {
-            bound: 1.0,
-            no_slower_than_pytorch: true,
+            bound: Some(1.0),
+            speedup_over_pytorch: Some(1.0),
         };
         let unit = Unit::SecondsPerEpoch;
         let torch = Cell::Measured(1.6);
@@ -259,10 +286,7 @@ mod tests {
             t.render(unit, &Cell::Measured(0.9), &Cell::Measured(0.8)),
             "≤ 1.00 s/epoch and ≤ PyTorch: MISSED (slower than PyTorch)"
         );
-        let rate = Target {
-            bound: 50.0,
-            no_slower_than_pytorch: false,
-        };
+        let rate = Target::bound(50.0);
         assert_eq!(
             rate.met(Unit::Gflops, &Cell::Measured(60.0), &Cell::Absent),
             Some(true)
@@ -270,6 +294,16 @@ mod tests {
         assert_eq!(
             rate.render(Unit::Gflops, &Cell::Measured(25.0), &Cell::Absent),
             "≥ 50.0 GFLOP/s: MISSED (2.00× the bound)"
+        );
+        let faster = Target::faster_than_pytorch(1.4);
+        assert_eq!(faster.met(unit, &Cell::Measured(1.0), &torch), Some(true));
+        assert_eq!(
+            faster.render(unit, &Cell::Measured(1.25), &torch),
+            "≥ 1.4× faster than PyTorch: MISSED (only 1.28× faster)"
+        );
+        assert_eq!(
+            faster.render(unit, &Cell::Measured(2.0), &torch),
+            "≥ 1.4× faster than PyTorch: MISSED (slower than PyTorch)"
         );
     }
 
@@ -282,8 +316,8 @@ mod tests {
         );
         row.pytorch = Cell::Measured(1.66);
         row.target = Some(Target {
-            bound: 1.0,
-            no_slower_than_pytorch: true,
+            bound: Some(1.0),
+            speedup_over_pytorch: Some(1.0),
         });
         let table = markdown(&[row]);
         let line = table.lines().nth(2).unwrap();
