@@ -21,6 +21,7 @@ mod logged;
 mod markdown;
 mod math;
 mod numbered;
+mod titles;
 
 /// One thing wrong, printed as `file[:line]: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +93,7 @@ pub fn run_all(root: &Path, build_dir: &Path, log: &Log) -> Vec<Problem> {
     problems.extend(captions::check(&src));
     problems.extend(listings::check(&src));
     problems.extend(emoji::check(&src));
+    problems.extend(titles::check(&src));
     problems.extend(katex::check(&src.join("katex"), katex::RENDERER_VERSION));
     problems.extend(lecture::check(
         &root.join("lecture/lecture-11.md"),
