@@ -102,6 +102,32 @@ fn xtask(args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// `labs grade --class CLASS --labs 1-2 --output OUT` in the fixture's work
+/// directory, with `extra` options; it must succeed.
+fn grade_class(f: &Fixture, class: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "labs",
+        "grade",
+        "--class",
+        class.to_str().unwrap(),
+        "--labs",
+        "1-2",
+        "--output",
+        out.to_str().unwrap(),
+        "--work-dir",
+        f.work.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let (ok, text) = xtask(&args);
+    assert!(ok, "{text}");
+}
+
+/// The JSON report of `student` in a class's output folder.
+fn student_report(out: &Path, student: &str) -> Value {
+    let file = out.join(format!("{student}.json"));
+    serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap()
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
@@ -473,23 +499,9 @@ fn each_rule_of_the_static_check_flags_its_lab_and_gives_zero() {
         write(&dir, "lab02/src/lib.rs", &format!("{stub}\n{code}\n"));
     }
     let out = f.scratch.join("rules-reports");
-    let (ok, text) = xtask(&[
-        "labs",
-        "grade",
-        "--class",
-        class.to_str().unwrap(),
-        "--labs",
-        "1-2",
-        "--output",
-        out.to_str().unwrap(),
-        "--work-dir",
-        f.work.to_str().unwrap(),
-    ]);
-    assert!(ok, "{text}");
+    grade_class(f, &class, &out, &[]);
     for (name, _, expected) in &cheats {
-        let report: Value =
-            serde_json::from_str(&fs::read_to_string(out.join(format!("{name}.json"))).unwrap())
-                .unwrap();
+        let report = student_report(&out, name);
         assert_eq!(points(&report, "lab02"), 0.0, "{name}");
         assert!(
             flags(&report, "lab02").contains(expected),
@@ -540,27 +552,8 @@ fn a_class_is_graded_at_once_and_runaway_code_costs_only_its_lab() {
         write(&dir, "lab01/src/lib.rs", &text);
     }
     let out = f.scratch.join("class-reports");
-    let (ok, text) = xtask(&[
-        "labs",
-        "grade",
-        "--class",
-        class.to_str().unwrap(),
-        "--labs",
-        "1-2",
-        "--output",
-        out.to_str().unwrap(),
-        "--work-dir",
-        f.work.to_str().unwrap(),
-        "--timeout",
-        "3",
-        "--memory-mb",
-        "1024",
-    ]);
-    assert!(ok, "{text}");
-    let read = |name: &str| -> Value {
-        serde_json::from_str(&fs::read_to_string(out.join(format!("{name}.json"))).unwrap())
-            .unwrap()
-    };
+    grade_class(f, &class, &out, &["--timeout", "3", "--memory-mb", "1024"]);
+    let read = |name: &str| student_report(&out, name);
     assert_eq!(read("ivanova")["points"], 20.0);
     assert_eq!(read("petrov")["points"], 0.0);
     for (name, reason) in [
