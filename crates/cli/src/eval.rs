@@ -9,10 +9,10 @@ use trainer::{SavedModel, evaluate, load_model};
 
 use crate::args::{EvalArgs, PartArg};
 use crate::error::{CliError, CliResult};
+use crate::output::shell_path;
 use crate::progress::percent;
 use crate::run_dir::{CHECKPOINT_DIR, MODEL_FILE, RUN_FILE, RunFile, RunSpec, Status};
 use crate::say;
-use crate::session::shell_path;
 use crate::setup::{self, DataSpec};
 
 /// The model file and the run folder it belongs to, if any.
@@ -194,7 +194,7 @@ pub fn run(args: &EvalArgs) -> CliResult {
     let seed = spec.as_ref().map_or(0, |s| s.seed);
     let dataset = data_spec.load(seed)?;
     if let Some(run) = spec.as_ref().filter(|_| own_data)
-        && setup::data_sha256(&dataset) != run.data_sha256
+        && crate::run_dir::data_sha256(&dataset) != run.data_sha256
     {
         return Err(CliError::runtime(format!(
             "{} changed since the run was trained (the checksum of its rows differs from the one in run.json), so its split is not the run's; evaluate on it with --part all, or train again",

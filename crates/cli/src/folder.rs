@@ -31,7 +31,7 @@ use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{CliError, CliResult};
-use crate::session::shell_path;
+use crate::output::shell_path;
 
 /// A run folder held by this process.
 pub struct RunFolder {

@@ -11,7 +11,7 @@ use mlp::Architecture;
 use optim::OptimizerConfig;
 
 use crate::error::{CliError, CliResult};
-use crate::session::shell_path;
+use crate::output::shell_path;
 
 /// The default of `--max-input-mb`: the CSV text `nn` reads, after gzip.
 pub const DEFAULT_MAX_INPUT_MB: u64 = 256;

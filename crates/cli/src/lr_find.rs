@@ -7,10 +7,10 @@ use trainer::lr_finder::{LrFinderConfig, LrFinderResult, lr_range_test};
 
 use crate::args::LrFindArgs;
 use crate::error::{CliError, CliResult};
+use crate::output::shell_path;
 use crate::report;
 use crate::run_dir;
 use crate::say;
-use crate::session::shell_path;
 use crate::setup::{self, DataSpec};
 
 /// The CSV file of the sweep.

@@ -46,7 +46,7 @@ const INTERRUPTED: u8 = 130;
 fn command_line() -> String {
     let words: Vec<String> = std::env::args_os()
         .skip(1)
-        .map(|w| session::shell_path(std::path::Path::new(&w)))
+        .map(|w| output::shell_path(std::path::Path::new(&w)))
         .collect();
     if words.is_empty() {
         "nn".into()

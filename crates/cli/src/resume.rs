@@ -6,10 +6,11 @@ use trainer::Trainer;
 use crate::args::ResumeArgs;
 use crate::error::{CliError, CliResult};
 use crate::folder::RunFolder;
+use crate::output::shell_path;
 use crate::progress::{format_duration, plural};
 use crate::run_dir::{self, CHECKPOINT_DIR, RunFile, Status};
 use crate::say;
-use crate::session::{CheckpointEvery, Ended, Session, shell_path};
+use crate::session::{CheckpointEvery, Ended, Session};
 use crate::setup;
 use crate::train::title;
 
@@ -67,7 +68,7 @@ pub fn run(args: &ResumeArgs) -> CliResult<Ended> {
             err
         }
     })?;
-    if setup::data_sha256(&dataset) != spec.data_sha256 {
+    if run_dir::data_sha256(&dataset) != spec.data_sha256 {
         return Err(CliError::runtime(format!(
             "{} does not hold the data the run was trained on (the checksum of its rows differs from the one in {}); resume with the original file: --data PATH",
             spec.data.source,

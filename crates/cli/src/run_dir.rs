@@ -22,13 +22,14 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use datasets::Dataset;
 use losses::LossKind;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use trainer::EpochRecord;
 
 use crate::error::{CliError, CliResult};
-use crate::session::shell_path;
+use crate::output::shell_path;
 use crate::setup::DataSpec;
 
 /// The per-epoch table.
@@ -116,6 +117,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of the rows of a data set: features, targets and class names,
+/// as `run.json` records them to recognise the same data later.
+pub fn data_sha256(data: &Dataset) -> String {
+    let mut bytes = Vec::with_capacity(8 * (data.x().len() + data.len()));
+    bytes.extend((data.len() as u64).to_le_bytes());
+    bytes.extend((data.n_features() as u64).to_le_bytes());
+    bytes.extend(data.x().iter().flat_map(|v| v.to_le_bytes()));
+    bytes.extend(data.target_matrix().iter().flat_map(|v| v.to_le_bytes()));
+    for name in data.class_names().unwrap_or_default() {
+        bytes.extend(name.as_bytes());
+        bytes.push(0);
+    }
+    sha256_hex(&bytes)
 }
 
 /// SHA-256 of a file, read in pieces (a checkpoint can be large).

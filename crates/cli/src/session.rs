@@ -13,6 +13,7 @@ use trainer::{BatchProgress, EpochRecord, Evaluation, Observer, Outcome, Trainer
 
 use crate::error::{CliError, CliResult};
 use crate::folder::RunFolder;
+use crate::output::shell_path;
 use crate::progress::{EpochProgress, format_duration, percent, plural};
 use crate::run_dir::{
     self, CHECKPOINT_DIR, METRICS_FILE, MODEL_FILE, REPORT_FILE, RunFile, RunSpec, Status,
@@ -101,16 +102,6 @@ impl Observer for Watch {
             self.due = true;
             self.flags.stop.store(true, Ordering::SeqCst);
         }
-    }
-}
-
-/// The path as the user should type it (quoted if it has spaces).
-pub fn shell_path(path: &Path) -> String {
-    let text = path.display().to_string();
-    if text.contains(char::is_whitespace) || text.contains('\'') {
-        format!("'{}'", text.replace('\'', r"'\''"))
-    } else {
-        text
     }
 }
 
@@ -369,11 +360,5 @@ mod tests {
             err.to_string().starts_with("invalid --checkpoint-every -1"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn paths_are_quoted_for_the_shell_when_needed() {
-        assert_eq!(shell_path(Path::new("runs/a")), "runs/a");
-        assert_eq!(shell_path(Path::new("my runs/a")), "'my runs/a'");
     }
 }

@@ -147,7 +147,7 @@ fn sniff_delimiter(path: &Path, delimiter: char) -> CliResult {
         if other != delimiter && line.matches(other).count() >= 1 {
             return Err(CliError::usage(format!(
                 "{}: the first line has no {delimiter:?} but {other:?}: the cells seem separated by {other:?}; add --delimiter {shown}",
-                crate::session::shell_path(path)
+                crate::output::shell_path(path)
             )));
         }
     }
@@ -166,7 +166,7 @@ fn check_labels(data: &Dataset, path: &Path) -> CliResult {
     if real || too_many {
         return Err(CliError::usage(format!(
             "{}: the label column has {k} distinct values in {} rows{}, so as classes each would have about one sample; if it is a quantity to predict, add --regression",
-            crate::session::shell_path(path),
+            crate::output::shell_path(path),
             data.len(),
             if real {
                 ", real numbers such as ".to_owned()
@@ -181,26 +181,11 @@ fn check_labels(data: &Dataset, path: &Path) -> CliResult {
         let _ = writeln!(
             std::io::stderr(),
             "warning: the label column of {} has one class only ({:?}): every prediction is right, so the accuracy will say nothing about the network",
-            crate::session::shell_path(path),
+            crate::output::shell_path(path),
             names[0]
         );
     }
     Ok(())
-}
-
-/// SHA-256 of the rows of a data set: features, targets and class names,
-/// as `run.json` records them to recognise the same data later.
-pub fn data_sha256(data: &Dataset) -> String {
-    let mut bytes = Vec::with_capacity(8 * (data.x().len() + data.len()));
-    bytes.extend((data.len() as u64).to_le_bytes());
-    bytes.extend((data.n_features() as u64).to_le_bytes());
-    bytes.extend(data.x().iter().flat_map(|v| v.to_le_bytes()));
-    bytes.extend(data.target_matrix().iter().flat_map(|v| v.to_le_bytes()));
-    for name in data.class_names().unwrap_or_default() {
-        bytes.extend(name.as_bytes());
-        bytes.push(0);
-    }
-    crate::run_dir::sha256_hex(&bytes)
 }
 
 /// A built-in name (a file called `digits` is read as `./digits`).

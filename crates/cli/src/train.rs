@@ -9,12 +9,13 @@ use trainer::{EarlyStopping, TrainConfig, Trainer};
 use crate::args::TrainArgs;
 use crate::error::{CliError, CliResult};
 use crate::folder::{RunFolder, free_name};
+use crate::output::shell_path;
 use crate::progress::{plural, short_number};
 use crate::run_dir::{
     CHECKPOINT_DIR, METRICS_FILE, MODEL_FILE, REPORT_FILE, RUN_FILE, RunFile, RunSpec, Status,
 };
 use crate::say;
-use crate::session::{CheckpointEvery, Ended, Session, shell_path};
+use crate::session::{CheckpointEvery, Ended, Session};
 use crate::setup::{self, DataSpec};
 
 /// "digits (1797 samples, 64 features, 10 classes)".
@@ -173,7 +174,7 @@ pub fn run(args: &TrainArgs, command: String) -> CliResult<Ended> {
     let spec = RunSpec {
         run_id: run_id(&data_spec, args.seed),
         command,
-        data_sha256: setup::data_sha256(&data),
+        data_sha256: crate::run_dir::data_sha256(&data),
         data: data_spec,
         split: [fractions.train(), fractions.validation(), fractions.test()],
         seed: args.seed,
