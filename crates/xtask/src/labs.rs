@@ -38,6 +38,7 @@ mod libtest;
 mod manifest;
 mod mutants;
 mod points;
+mod publish;
 mod release;
 mod report;
 mod runner;
@@ -174,7 +175,7 @@ pub fn run(cmd: Command) -> Result {
     let root = crate::workspace_root();
     match cmd {
         Command::Check(args) => check::run(&root, &args),
-        Command::Handout(args) => handout::run(&root, &args),
+        Command::Handout(args) => publish::run(&root, &args),
         Command::Grade(args) => grade::run(&root, &args),
         Command::Mutants(args) => {
             let labs = catalog::select(&root, args.labs.as_deref())?;

@@ -22,6 +22,12 @@ pub struct Limits {
     pub output: usize,
 }
 
+/// The limits of a snippet's run, as the page states them.
+pub const RUN_LIMITS: Limits = Limits {
+    time: Duration::from_secs(10),
+    output: 64 * 1024,
+};
+
 /// Why a run was stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stopped {

@@ -1,8 +1,7 @@
 //! What a run request gets back: mdBook's `result` text for the page, and
 //! the same in parts for tests and for the SVGs shown under the code.
 
-use super::limits::Stopped;
-use super::runner::RUN_LIMITS;
+use super::limits::{RUN_LIMITS, Stopped};
 use serde::Serialize;
 
 /// An SVG file a snippet wrote into its run directory.

@@ -3,7 +3,7 @@
 //! `src/main.rs`). It first builds the scratch crate once, so every later run
 //! recompiles only the snippet.
 
-use super::limits::{self, Current, Limits, Stopped};
+use super::limits::{self, Current, Limits, RUN_LIMITS, Stopped};
 use super::outcome::{Outcome, result_text, svgs};
 use super::scratch::Scratch;
 use super::snippet::{self, Program};
@@ -13,12 +13,6 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// The limits of a snippet's run, as the page states them.
-pub const RUN_LIMITS: Limits = Limits {
-    time: Duration::from_secs(10),
-    output: 64 * 1024,
-};
 
 /// A snippet's build: long enough for cargo to rebuild a course crate the
 /// reader has just edited, short enough that a request never hangs.
