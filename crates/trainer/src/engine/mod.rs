@@ -15,14 +15,13 @@
 //! (`objective.rs`), a whole training run (`tests/engine.rs`).
 //!
 //! **Why it stays, measured** (`cargo run -p benches --release --example
-//! plain_vs_engine [-- moons]`, phase by phase, same batches, same Adam; on
-//! 2 cores under a load of about 13, so only the ratios mean something):
-//! for 784-256-10 the plain code is as fast as the engine (whole epoch
-//! plain / engine = 0.95: the two large matrix products dominate, and
-//! `.dot()` runs the same kernel); for 2-16-16-1 the plain code's
-//! allocations and the `select` gathering dominate the tiny products and a
-//! step takes 1.7 times as long (≈ 16 µs against ≈ 9 µs, over the 10 µs
-//! target).
+//! plain_vs_engine [-- moons]`, phase by phase, same batches, same Adam;
+//! 2026-12-02 on 2 cores at a load of 0.6–1.9, so only the ratios mean
+//! something; appendix E has the table): for 784-256-10 the plain code is
+//! almost as fast (a whole step plain / engine = 1.09–1.15: the two large
+//! matrix products dominate, and `.dot()` runs the same kernel); for
+//! 2-16-16-1 the plain code's allocations and the `select` gathering
+//! dominate the tiny products, and a step takes 1.52–1.68 times as long.
 //!
 //! ## Where the time goes
 //!
@@ -65,8 +64,9 @@
 //!   (AVX-512) or `OPENBLAS_CORETYPE=Haswell` (AVX2); `OPENBLAS_VERBOSE=2`
 //!   prints the kernel chosen.
 //!
-//! With `blas`, `tests/no_allocation.rs` fails: it counts exactly one
-//! `matrixmultiply` packing buffer per product, and OpenBLAS allocates none.
+//! `tests/no_allocation.rs` counts exactly one `matrixmultiply` packing
+//! buffer per product; with `blas` it asks for at most one, since OpenBLAS
+//! allocates none.
 
 mod dispatch;
 mod kernels;

@@ -149,10 +149,10 @@ impl Workspace {
             let a_prev = if l == 0 { x } else { top(&before[l - 1], rows) };
             let mut z = top_mut(&mut self.z[l], rows);
             // ANCHOR: forward_layer
-            // $z_l \leftarrow a_{l-1} W_l^\top$
+            // z_l ← a_(l−1)·W_lᵀ
             general_mat_mul(1.0, &a_prev, &layer.weight.t(), 0.0, &mut z);
             if l < last {
-                // $z_l \mathrel{+}= b_l$ and $a_l = f(z_l)$ in one pass (bias + activation fused)
+                // z_l += b_l and a_l = f(z_l) in one pass (bias + activation fused)
                 let mut a = top_mut(&mut from_here[0], rows);
                 with_activation!(mlp.hidden(), f => {
                     Zip::from(&mut z)
@@ -164,7 +164,7 @@ impl Workspace {
                         })
                 });
             } else {
-                // the last layer: $z_L = a_{L-1} W_L^\top + b_L$, the logits; the head is in the loss
+                // the last layer: z_L = a_(L−1)·W_Lᵀ + b_L, the logits; the head is in the loss
                 Zip::from(&mut z)
                     .and_broadcast(&layer.bias)
                     .for_each(|z, &b| *z += b);
@@ -262,18 +262,18 @@ impl Workspace {
             let a_prev = if l == 0 { x } else { top(&self.a[l - 1], rows) };
             let grad = &mut self.gradients.layers_mut()[l];
             // ANCHOR: backward_layer
-            // $\partial \mathcal{L} / \partial W_l = \delta_l^\top a_{l-1}$ (out × n · n × in)
+            // ∂L/∂W_l = δ_lᵀ·a_(l−1) (out × n · n × in)
             general_mat_mul(1.0, &delta_l.t(), &a_prev, 0.0, &mut grad.weight);
-            // $\partial \mathcal{L} / \partial b_l = \sum_i \delta_{l,i}$: $b_l$ was added to every row
+            // ∂L/∂b_l = Σᵢ δ_(l,i): b_l was added to every row
             sum_rows_into(delta_l, &mut grad.bias);
             if l > 0 {
-                // $\delta_{l-1} = (\delta_l W_l) \odot f'(z_{l-1})$ (n × out · out × in)
+                // δ_(l−1) = (δ_l·W_l) ⊙ f′(z_(l−1)) (n × out · out × in)
                 let mut delta_prev = top_mut(&mut before[l - 1], rows);
                 general_mat_mul(1.0, &delta_l, &layer.weight, 0.0, &mut delta_prev);
                 let z_prev = top(&self.z[l - 1], rows);
                 let a_prev = top(&self.a[l - 1], rows);
                 match mlp.hidden() {
-                    // $f'$ from the stored $a = f(z)$: $\tanh' = 1 - a^2$, $\sigma' = a(1 - a)$ —
+                    // f′ from the stored a = f(z): tanh′ = 1 − a², σ′ = a·(1 − a) —
                     // the same numbers as `derivative(z)`, without a second exponential
                     ActivationKind::Tanh => Zip::from(&mut delta_prev)
                         .and(&a_prev)
