@@ -19,6 +19,7 @@ use crate::{
 use datasets::{Dataset, Standardizer};
 use mlp::model::predicted_class;
 use mlp::{Mlp, Objective};
+use ndarray::{Array2, ArrayView2};
 
 /// How far a run has got: everything besides the weights and the optimizer
 /// that a resumed run needs to continue exactly where this one stopped.
@@ -312,84 +313,28 @@ impl Trainer {
             .reserve(epochs.saturating_sub(self.progress.history.len()).min(1024));
 
         while self.progress.epoch < epochs {
-            let epoch = self.progress.epoch;
-            epoch_order(self.config.seed, epoch, self.config.shuffle, &mut order);
+            epoch_order(
+                self.config.seed,
+                self.progress.epoch,
+                self.config.shuffle,
+                &mut order,
+            );
             while self.progress.batch < batches {
                 if self.stop.load(Ordering::Relaxed) {
-                    return Ok(Outcome::Interrupted {
-                        epoch: epoch + 1,
-                        batch: self.progress.batch,
-                    });
+                    return Ok(self.interrupted());
                 }
                 let start = self.progress.batch * batch_size;
                 let indices = &order[start..(start + batch_size).min(n)];
                 let (x, y) = buffers.fill(train.x(), &y_train, indices);
-                let eta = self.learning_rate();
+                let eta = self.learning_rate(); // schedule: ηₜ
                 self.optimizer.set_learning_rate(eta);
-                // forward pass and loss
-                let loss = match forward_loss(&self.model, &self.objective, &mut workspace, x, y) {
-                    Ok(loss) => loss,
-                    Err(StepError::Diverged(reason)) => return Err(self.diverged(eta, reason)),
-                    Err(StepError::Other(err)) => return Err(err),
-                };
-                let reference = *self.progress.first_loss.get_or_insert(loss);
-                let limit = self.config.divergence_factor * reference.max(1.0);
-                if loss > limit {
-                    let reason = format!(
-                        "the loss {loss:.4e} exploded past {limit:.4e} ({} × max(first batch's loss {reference:.4e}, 1))",
-                        self.config.divergence_factor
-                    );
-                    return Err(self.diverged(eta, reason));
-                }
-                if let Some(labels) = train.labels() {
-                    let head = self.model.head();
-                    self.progress.epoch_correct += workspace
-                        .logits()
-                        .rows()
-                        .into_iter()
-                        .zip(indices)
-                        .filter(|(z, i)| predicted_class(head, z.view()) == labels[**i])
-                        .count();
-                }
-                // backward pass and update
-                match backward_update(&mut self.model, &mut *self.optimizer, &mut workspace, x) {
-                    Ok(()) => {}
-                    Err(StepError::Diverged(reason)) => return Err(self.diverged(eta, reason)),
-                    Err(StepError::Other(err)) => return Err(err),
-                }
-                self.progress.epoch_loss_sum += loss * indices.len() as f64;
-                self.progress.epoch_seen += indices.len();
-                self.progress.batch += 1;
-                self.progress.step += 1;
-                observer.on_batch(&BatchProgress {
-                    epoch: epoch + 1,
-                    epochs,
-                    batch: self.progress.batch,
-                    batches,
-                    step: self.progress.step,
-                    loss,
-                    learning_rate: eta,
-                    indices,
-                });
+                let loss = self.forward_loss(&mut workspace, x, y, eta)?; // forward pass, loss
+                self.count_correct(train, &workspace, indices);
+                self.backward_update(&mut workspace, x, eta)?; // backward pass, update
+                self.record_batch(loss, indices, batches, eta, observer);
             }
-            let eta = self.optimizer.learning_rate();
-            let measured = match &validation {
-                Some((v, y_v)) => Some(
-                    evaluate_with(
-                        &self.model,
-                        &self.objective,
-                        &mut workspace,
-                        v.x(),
-                        y_v,
-                        v.labels(),
-                    )
-                    .map_err(|err| match err {
-                        StepError::Diverged(reason) => self.diverged(eta, reason),
-                        StepError::Other(err) => err,
-                    })?,
-                ),
-                None => None,
-            };
+            let measured =
+                self.validate(&mut workspace, validation.as_ref().map(|(v, y)| (*v, y)))?;
             if let Some(outcome) = self.end_epoch(train.is_classification(), measured, observer) {
                 return Ok(outcome);
             }
@@ -401,6 +346,121 @@ impl Trainer {
         Ok(Outcome::Completed)
     }
     // ANCHOR_END: fit
+
+    /// Where a raised stop flag leaves the run: after the batches done so far.
+    fn interrupted(&self) -> Outcome {
+        Outcome::Interrupted {
+            epoch: self.progress.epoch + 1,
+            batch: self.progress.batch,
+        }
+    }
+
+    /// Forward pass and loss of one batch, with the divergence rule: the
+    /// loss must be finite and at most `divergence_factor` × max(first
+    /// batch's loss, 1).
+    fn forward_loss(
+        &mut self,
+        workspace: &mut Workspace,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView2<'_, f64>,
+        eta: f64,
+    ) -> Result<f64, TrainError> {
+        let loss = forward_loss(&self.model, &self.objective, workspace, x, y)
+            .map_err(|err| self.step_error(eta, err))?;
+        let reference = *self.progress.first_loss.get_or_insert(loss);
+        let limit = self.config.divergence_factor * reference.max(1.0);
+        if loss > limit {
+            let reason = format!(
+                "the loss {loss:.4e} exploded past {limit:.4e} ({} × max(first batch's loss {reference:.4e}, 1))",
+                self.config.divergence_factor
+            );
+            return Err(self.diverged(eta, reason));
+        }
+        Ok(loss)
+    }
+
+    /// Backward pass and the optimizer's update of every $W_l$, $b_l$.
+    fn backward_update(
+        &mut self,
+        workspace: &mut Workspace,
+        x: ArrayView2<'_, f64>,
+        eta: f64,
+    ) -> Result<(), TrainError> {
+        backward_update(&mut self.model, &mut *self.optimizer, workspace, x)
+            .map_err(|err| self.step_error(eta, err))
+    }
+
+    /// A failed step as the run reports it: a divergence with its epoch,
+    /// batch and a smaller learning rate to try, or the error itself.
+    fn step_error(&self, eta: f64, err: StepError) -> TrainError {
+        match err {
+            StepError::Diverged(reason) => self.diverged(eta, reason),
+            StepError::Other(err) => err,
+        }
+    }
+
+    /// Adds the batch's correct answers to the epoch's count (classification
+    /// only), from the logits the forward pass left in the workspace.
+    fn count_correct(&mut self, train: &Dataset, workspace: &Workspace, indices: &[usize]) {
+        if let Some(labels) = train.labels() {
+            let head = self.model.head();
+            self.progress.epoch_correct += workspace
+                .logits()
+                .rows()
+                .into_iter()
+                .zip(indices)
+                .filter(|(z, i)| predicted_class(head, z.view()) == labels[**i])
+                .count();
+        }
+    }
+
+    /// Adds the batch to the epoch's loss and counters and tells the observer.
+    fn record_batch(
+        &mut self,
+        loss: f64,
+        indices: &[usize],
+        batches: usize,
+        eta: f64,
+        observer: &mut dyn Observer,
+    ) {
+        let p = &mut self.progress;
+        p.epoch_loss_sum += loss * indices.len() as f64;
+        p.epoch_seen += indices.len();
+        p.batch += 1;
+        p.step += 1;
+        observer.on_batch(&BatchProgress {
+            epoch: p.epoch + 1,
+            epochs: self.config.epochs,
+            batch: p.batch,
+            batches,
+            step: p.step,
+            loss,
+            learning_rate: eta,
+            indices,
+        });
+    }
+
+    /// The loss (and accuracy) on the validation set after an epoch, if there is one.
+    fn validate(
+        &self,
+        workspace: &mut Workspace,
+        validation: Option<(&Dataset, &Array2<f64>)>,
+    ) -> Result<Option<Evaluation>, TrainError> {
+        let Some((v, y_v)) = validation else {
+            return Ok(None);
+        };
+        let eta = self.optimizer.learning_rate();
+        evaluate_with(
+            &self.model,
+            &self.objective,
+            workspace,
+            v.x(),
+            y_v,
+            v.labels(),
+        )
+        .map(Some)
+        .map_err(|err| self.step_error(eta, err))
+    }
 
     /// Records the finished epoch, tells the observer, and applies early
     /// stopping; `Some` if the run ends here.
