@@ -74,8 +74,9 @@ impl AdamConfig {
 /// [`first_step_as_written_in_lecture`] to show it.
 ///
 /// **In the code** `t` counts from 1 and the update is written as above,
-/// with `m_hat` and `v_hat`: per weight, two divisions by the step's
-/// corrections $1 - \beta_1^t$ and $1 - \beta_2^t$, a square root and a
+/// with `m_hat` and `v_hat`: per weight, two products by the step's
+/// $1 / (1 - \beta_1^t)$ and $1 / (1 - \beta_2^t)$ (computed once per
+/// tensor: a division costs several products), a square root and a
 /// division. PyTorch folds the corrections into two numbers per step
 /// ($\frac{\eta}{1 - \beta_1^t}$ and $\sqrt{1 - \beta_2^t}$); the results
 /// agree to rounding (test `tests/torch_reference.rs`, $10^{-9} + 10^{-7}|x|$).
@@ -169,13 +170,15 @@ fn update(
         beta2,
         eps,
     } = *config;
-    let bias1 = 1.0 - beta1.powf(t as f64); // 1 − β₁ᵗ
-    let bias2 = 1.0 - beta2.powf(t as f64); // 1 − β₂ᵗ
+    // 1/(1 − β₁ᵗ) and 1/(1 − β₂ᵗ) once per step: a product per weight
+    // instead of a division, which costs several times as much
+    let inv_bias1 = 1.0 / (1.0 - beta1.powf(t as f64));
+    let inv_bias2 = 1.0 / (1.0 - beta2.powf(t as f64));
     for_each_with_two_buffers(param, grad, m, v, |w, g, m, v| {
         *m = beta1 * *m + (1.0 - beta1) * g; // m ← β₁·m + (1 − β₁)·g
         *v = beta2 * *v + (1.0 - beta2) * g * g; // v ← β₂·v + (1 − β₂)·g²
-        let m_hat = *m / bias1; // m̂ = m / (1 − β₁ᵗ)
-        let v_hat = *v / bias2; // v̂ = v / (1 − β₂ᵗ)
+        let m_hat = *m * inv_bias1; // m̂ = m / (1 − β₁ᵗ)
+        let v_hat = *v * inv_bias2; // v̂ = v / (1 − β₂ᵗ)
         *w -= eta * m_hat / (v_hat.sqrt() + eps); // w ← w − η·m̂ / (√v̂ + ε)
     });
 }

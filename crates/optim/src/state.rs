@@ -140,6 +140,17 @@ impl<const N: usize> TensorStates<N> {
             return Err(OptimError::StepNotBegun { index });
         }
         self.check(index, param_shape, grad)?;
+        self.checked_buffers(index, param_shape)
+    }
+
+    /// [`prepare`](Self::prepare) without the check, for a tensor that
+    /// [`step`](Self::step) has already checked: a second pass over a
+    /// large gradient for NaN would cost as much as a plain update.
+    fn checked_buffers(
+        &mut self,
+        index: usize,
+        param_shape: &[usize],
+    ) -> Result<&mut [ArrayD<f64>; N], OptimError> {
         let t = self.t;
         let slot = self.tensors[index].get_or_insert_with(|| Slot {
             shape: param_shape.to_vec(),
@@ -180,7 +191,7 @@ impl<const N: usize> TensorStates<N> {
         self.begin_step(params.len())?;
         for (index, (param, grad)) in params.iter_mut().zip(grads).enumerate() {
             let t = self.t;
-            let buffers = self.prepare(index, param.shape(), grad)?;
+            let buffers = self.checked_buffers(index, param.shape())?;
             update(t, param.view_mut(), grad.view(), buffers);
         }
         Ok(())
