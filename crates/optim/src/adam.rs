@@ -170,7 +170,7 @@ fn update(
         beta2,
         eps,
     } = *config;
-    // 1/(1 − β₁ᵗ) and 1/(1 − β₂ᵗ) once per step: a product per weight
+    // 1/(1 − β₁ᵗ) and 1/(1 − β₂ᵗ) once per tensor: a product per weight
     // instead of a division, which costs several times as much
     let inv_bias1 = 1.0 / (1.0 - beta1.powf(t as f64));
     let inv_bias2 = 1.0 / (1.0 - beta2.powf(t as f64));
