@@ -70,12 +70,15 @@ fn take_lock(path: &Path, out: &Path) -> CliResult<File> {
             .truncate(false)
             .open(path)
             .map_err(|e| io_error("create the lock file", path, e))?;
-        let mut holder = String::new();
-        let _ = lock.read_to_string(&mut holder);
-        let holder = holder.trim().to_owned();
+        let mut holder = read_holder(&mut lock);
         match lock.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
+                // The owner writes its pid just after locking: read again, so
+                // a run that lost by microseconds can still name it.
+                if holder.is_empty() {
+                    holder = read_holder(&mut lock);
+                }
                 let who = if holder.is_empty() {
                     "another nn".to_owned()
                 } else {
@@ -109,6 +112,14 @@ fn take_lock(path: &Path, out: &Path) -> CliResult<File> {
         "cannot lock {}: its lock file keeps changing; is another nn starting and stopping in a loop?",
         shell_path(out)
     )))
+}
+
+/// The pid written in the lock file, trimmed; empty if there is none yet.
+fn read_holder(lock: &mut File) -> String {
+    let mut holder = String::new();
+    let _ = lock.rewind();
+    let _ = lock.read_to_string(&mut holder);
+    holder.trim().to_owned()
 }
 
 /// Whether the open `file` is still the one at `path`.
